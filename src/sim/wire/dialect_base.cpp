@@ -1,0 +1,179 @@
+#include "sim/wire/dialect_base.h"
+
+#include <ctime>
+
+namespace servebench::sim {
+namespace {
+
+std::string& ThreadEventBuffer() {
+  thread_local std::string buffer;
+  return buffer;
+}
+
+std::string_view Separator(const ReplyContext& ctx) {
+  return ctx.crlf ? "\r\n\r\n" : "\n\n";
+}
+
+void AppendTwoDigits(int v, std::string& out) {
+  out.push_back(static_cast<char>('0' + v / 10));
+  out.push_back(static_cast<char>('0' + v % 10));
+}
+
+HeadSpec ErrorHeadSpec(const ErrorReply& reply) {
+  HeadSpec spec;
+  spec.status = reply.status;
+  spec.content_type = reply.content_type;
+  spec.content_length = reply.body.size();
+  spec.extra_headers = reply.extra_headers;
+  return spec;
+}
+
+}  // namespace
+
+EventWriter::EventWriter(const ReplyContext& ctx, DataPrefix prefix)
+    : ctx_(ctx), out_(ThreadEventBuffer()) {
+  out_.clear();
+  if (prefix != DataPrefix::kNone) out_.append(prefix == DataPrefix::kSpaced ? "data: " : "data:");
+}
+
+void EventWriter::Send(EventSink& sink) {
+  out_.append(Separator(ctx_));
+  sink.Event(out_);
+}
+
+void EventWriter::SendWith(std::string_view trailer, EventSink& sink) {
+  out_.append(trailer);
+  Send(sink);
+}
+
+void SendDone(const ReplyContext& ctx, EventSink& sink, DataPrefix prefix) {
+  SendData(ctx, "[DONE]", sink, prefix);
+}
+
+void SendData(const ReplyContext& ctx, std::string_view json, EventSink& sink, DataPrefix prefix) {
+  EventWriter w(ctx, prefix);
+  w.out().append(json);
+  w.Send(sink);
+}
+
+std::string_view FinishName(Finish finish) {
+  switch (finish) {
+    case Finish::kLength:
+      return "length";
+    case Finish::kStop:
+      return "stop";
+    case Finish::kNone:
+      break;
+  }
+  return "";
+}
+
+void OpenEnvelope(JsonOut& j, const ReplyContext& ctx, std::string_view object) {
+  j.Open().Str("id", ctx.id).Str("object", object).Int("created", ctx.created);
+  j.Str("model", ctx.model);
+}
+
+void AppendUsageCounts(JsonOut& j, UsageOrder order, int prompt, int completion) {
+  j.Int("prompt_tokens", prompt);
+  if (order == UsageOrder::kPromptTotalCompletion) {
+    j.Int("total_tokens", prompt + completion).Int("completion_tokens", completion);
+  } else {
+    j.Int("completion_tokens", completion).Int("total_tokens", prompt + completion);
+  }
+}
+
+void DialectBase::AppendHead(const ReplyContext& ctx, bool chunked, size_t content_length,
+                             std::string& out) const {
+  HeadSpec spec;
+  spec.chunked = chunked;
+  spec.content_length = content_length;
+  spec.content_type = chunked ? stream_type_ : kJson;
+  AppendHttpHead(head_, ctx, spec, out);
+}
+
+void DialectBase::AppendErrorHead(const ReplyContext& ctx, const ErrorReply& reply,
+                                  std::string& out) const {
+  AppendHttpHead(head_, ctx, ErrorHeadSpec(reply), out);
+}
+
+void DialectBase::Ping(const ReplyContext& ctx, EventSink& sink) const {
+  // sse-starlette: ": ping - <datetime.utcnow()>", e.g. 2025-01-01 00:00:00.000000.
+  int64_t us = WallTimeMicros(ctx);
+  time_t seconds = static_cast<time_t>(us / 1'000'000);
+  tm t;
+  gmtime_r(&seconds, &t);
+  std::string& out = ThreadEventBuffer();
+  out.clear();
+  out.append(": ping - ");
+  AppendInt(t.tm_year + 1900, out);
+  out.push_back('-');
+  AppendTwoDigits(t.tm_mon + 1, out);
+  out.push_back('-');
+  AppendTwoDigits(t.tm_mday, out);
+  out.push_back(' ');
+  AppendTwoDigits(t.tm_hour, out);
+  out.push_back(':');
+  AppendTwoDigits(t.tm_min, out);
+  out.push_back(':');
+  AppendTwoDigits(t.tm_sec, out);
+  out.push_back('.');
+  int micros = static_cast<int>(us % 1'000'000);
+  for (int div = 100'000; div > 0; div /= 10)
+    out.push_back(static_cast<char>('0' + micros / div % 10));
+  out.append(Separator(ctx));
+  sink.Event(out);
+}
+
+int PlainStatus(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUnauthorized:
+      return 401;
+    case ErrorKind::kModelNotFound:
+      return 404;
+    case ErrorKind::kRateLimited:
+      return 429;
+    case ErrorKind::kServerError:
+      return 500;
+    case ErrorKind::kBadRequest:
+    case ErrorKind::kContextLength:
+    case ErrorKind::kMissingModel:
+    case ErrorKind::kStreamOptions:
+    case ErrorKind::kContentType:
+      break;
+  }
+  return 400;
+}
+
+ErrorReply JsonError(int status, std::string body) {
+  ErrorReply reply;
+  reply.status = status;
+  reply.body = std::move(body);
+  return reply;
+}
+
+ErrorReply UnauthorizedError() {
+  return JsonError(401, R"({"error":"Unauthorized"})");
+}
+
+std::string FlatStringError(std::string_view message) {
+  std::string body;
+  JsonOut(body, kCompact).Open().Str("error", message).Close();
+  return body;
+}
+
+// Defaults of the optional Dialect methods (declared in wire.h).
+void Dialect::AppendErrorHead(const ReplyContext& ctx, const ErrorReply& reply,
+                              std::string& out) const {
+  AppendHttpHead(HeadStyle::kUvicorn, ctx, ErrorHeadSpec(reply), out);
+}
+
+bool Dialect::ErrorInStream(const ReplyContext&, ErrorKind) const {
+  return false;
+}
+
+void Dialect::StreamErrorOfKind(const ReplyContext& ctx, ErrorKind, std::string_view message,
+                                EventSink& sink) const {
+  StreamError(ctx, message, sink);
+}
+
+}  // namespace servebench::sim
