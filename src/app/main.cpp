@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   servebench::app::CommandRunner runner;
+  servebench::app::AddServeSimCommand(app, runner);
 
   try {
     app.parse(argc, argv);

@@ -14,6 +14,8 @@ inline int64_t MonotonicNanos() {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
-inline int64_t MonotonicMicros() { return MonotonicNanos() / 1000; }
+inline int64_t MonotonicMicros() {
+  return MonotonicNanos() / 1000;
+}
 
 }  // namespace servebench

@@ -32,6 +32,8 @@ std::unexpected<Error> MakeError(fmt::format_string<Args...> format, Args&&... a
   return std::unexpected<Error>(Error{fmt::format(format, std::forward<Args>(args)...)});
 }
 
-inline Status Ok() { return {}; }
+inline Status Ok() {
+  return {};
+}
 
 }  // namespace servebench

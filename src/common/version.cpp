@@ -2,6 +2,8 @@
 
 namespace servebench {
 
-std::string_view Version() { return SERVEBENCH_VERSION; }
+std::string_view Version() {
+  return SERVEBENCH_VERSION;
+}
 
 }  // namespace servebench

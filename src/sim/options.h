@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/wire/wire.h"
@@ -32,8 +33,11 @@ struct Fault {
   double probability = 1.0;
 };
 
+// Parses "KIND" or "KIND:P" (P in [0, 1]).
 bool ParseFault(std::string_view spec, Fault* fault);
 std::string_view FaultName(FaultKind kind);
+// "refuse, reset-before-headers, ...": for error messages.
+std::string FaultKindList();
 
 // The continuous-batching engine model (sim/engine.h). Defaults resemble an 8B model on one
 // modern GPU: ~25 ms TTFT and ~15 ms ITL at low load, saturating near 4,000 output tokens/s.
@@ -53,7 +57,9 @@ struct SimOptions {
   std::string model_name = "serve-sim";
   int max_model_len = 32768;
   std::string api_key;  // empty: no authorization required
-  int threads = 0;      // io_context threads; 0 = one per core
+  std::vector<std::string>
+      lora_modules;  // adapter names listed by /v1/models and accepted as model
+  int threads = 0;   // io_context threads; 0 = one per core
   size_t max_body_bytes = 64 << 20;
 
   EngineOptions engine;
@@ -63,11 +69,11 @@ struct SimOptions {
   double pace_itl_ms = 0;
   bool instant = false;  // every event at once: measures a client's ceiling
 
-  bool crlf = false;           // --sse-style crlf
-  int ping_ms = 0;             // comment pings after this much idleness; 0 = never
-  int keepalive_ms = 15000;    // TGI's `:` keep-alive
-  double empty_events = 0;     // probability of an empty-text event between tokens
-  int eos_mean_tokens = 128;   // mean output length when ignore_eos is false
+  bool crlf = false;          // --sse-style crlf
+  int ping_ms = 0;            // comment pings after this much idleness; 0 = never
+  int keepalive_ms = 15000;   // TGI's `:` keep-alive
+  double empty_events = 0;    // probability of an empty-text event between tokens
+  int eos_mean_tokens = 128;  // mean output length when ignore_eos is false
   bool trt_accumulate = false;
   std::optional<double> accept_length;
   uint64_t seed = 0;

@@ -1,0 +1,90 @@
+// serve-sim's performance model: a continuous-batching engine with a step loop, run on its own
+// thread in real time.
+//
+// Each step admits waiting requests while the batch limit (max_running) and the KV-token budget
+// allow (a request reserves prompt + output tokens, so a full budget queues new arrivals), gives
+// prefill at most `prefill_chunk` prompt tokens (chunked prefill, in admission order), and produces
+// one token for every running request that has finished its prefill, including the ones whose
+// prefill completed in this step. The step lasts
+//   step_base_ms + prefill_tokens × prefill_us_per_token + decoding_requests × decode_us_per_seq
+// and its tokens are delivered when it ends. Usable without HTTP (the in-process engine of
+// `servebench throughput` and `--calibrate`).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "sim/options.h"
+
+namespace servebench::sim {
+
+class Engine {
+ public:
+  struct Request {
+    int prompt_tokens = 1;
+    int output_tokens = 1;
+    // Called on the engine thread at the end of each step that produced a token for this request;
+    // `finished` on the last one. It must not block (post to the caller's executor).
+    std::function<void(int64_t step_end_ns, bool finished)> on_token;
+    // Set by the owner when the client went away: the engine drops the request at its next step.
+    std::atomic<bool> cancelled{false};
+
+   private:
+    friend class Engine;
+    int prefilled = 0;
+    int generated = 0;
+  };
+
+  struct Stats {
+    int running = 0;
+    int waiting = 0;
+    int64_t steps = 0;
+    int64_t prompt_tokens = 0;      // prefilled so far
+    int64_t generation_tokens = 0;  // produced so far
+    int64_t finished_requests = 0;
+    int64_t kv_tokens_used = 0;
+  };
+
+  explicit Engine(const EngineOptions& options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void Submit(std::shared_ptr<Request> request);
+  Stats GetStats() const;
+
+ private:
+  void Loop();
+  int64_t StepNanos(int prefill_tokens, int decoding) const;
+  int64_t Reservation(const Request& r) const;
+
+  const EngineOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::shared_ptr<Request>> incoming_;  // guarded by mutex_
+  bool stop_ = false;                              // guarded by mutex_
+
+  // Engine-thread state.
+  std::deque<std::shared_ptr<Request>> waiting_;
+  std::vector<std::shared_ptr<Request>> running_;
+  int64_t kv_used_ = 0;
+
+  std::atomic<int> stat_running_{0};
+  std::atomic<int> stat_waiting_{0};
+  std::atomic<int64_t> stat_steps_{0};
+  std::atomic<int64_t> stat_prompt_tokens_{0};
+  std::atomic<int64_t> stat_generation_tokens_{0};
+  std::atomic<int64_t> stat_finished_{0};
+  std::atomic<int64_t> stat_kv_used_{0};
+
+  std::thread thread_;
+};
+
+}  // namespace servebench::sim
