@@ -1,0 +1,84 @@
+// The figures of a run (spec/metrics.md): a pure function of the per-request records and the
+// run's settings, computed once after the measured phase. Latencies are in ms, durations in s.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "metrics/goodput.h"
+#include "metrics/request_figures.h"
+#include "metrics/statistics.h"
+#include "metrics/token_count_check.h"
+
+namespace servebench::metrics {
+
+struct RunSettings {
+  MeasurementRules rules;
+  std::vector<double> percentiles = DefaultPercentiles();  // --metric-percentiles
+  GoodputConfig goodput;                                   // --goodput
+  double max_send_lag_ms = 1.0;                            // --max-send-lag-ms
+  bool interrupted = false;
+  // A finite --request-rate open loop (not closed loop, not trace timing): rates are reported.
+  bool finite_rate_open_loop = false;
+  bool max_concurrency_set = false;  // --max-concurrency given
+  int64_t not_sent = 0;              // requests never sent (interruption)
+};
+
+struct RunMetrics {
+  double duration_s = 0;  // D: the last end instant of any sent request
+  int64_t completed = 0;  // |S|
+  int64_t failed = 0;     // |F|
+  int64_t completed_without_tokens = 0;
+  int64_t not_sent = 0;
+  std::vector<std::pair<RequestStatus, int64_t>> failures_by_reason;  // non-zero, enum order
+
+  int64_t total_input_tokens = 0;
+  int64_t total_input_text_tokens = 0;
+  int64_t total_input_vision_tokens = 0;
+  int64_t total_output_tokens = 0;
+  int64_t total_output_tokens_retokenized = 0;
+
+  double request_throughput = 0;
+  double input_throughput = 0;
+  double output_throughput = 0;
+  double total_throughput = 0;
+  double concurrency = 0;  // Σ E2E / D
+  double rpm = 0;
+
+  // Latency statistics in ms; `count` of each is its sample size.
+  Summary e2e, ttft, tpot, itl, itl_per_token, sched_ttft, sched_e2e;
+  // Client-side: over every sent request, percentiles {50, 99}.
+  Summary send_lag, slot_wait;
+
+  std::optional<double> max_output_tokens_per_s;  // absent in --compat lmdeploy
+  std::optional<int64_t> max_concurrent_requests;
+
+  std::optional<double> request_goodput;   // with --goodput
+  std::optional<double> goodput_fraction;  // good / sent
+
+  std::optional<double> scheduled_request_rate;  // finite-rate open loop
+  std::optional<double> achieved_request_rate;
+
+  TokenCountCheck token_count_check;
+  int64_t event_token_source[3] = {0, 0, 0};  // indexed by EventTokenSource, successful only
+
+  bool run_valid = true;
+  std::vector<std::string> validity_issues;
+};
+
+RunMetrics Aggregate(std::span<const RequestRecord> records, const RunSettings& settings);
+
+struct WarmupSummary {
+  int64_t sent = 0;
+  int64_t succeeded = 0;
+  double mean_ttft_ms = 0;
+  double mean_e2e_latency_ms = 0;
+};
+
+WarmupSummary SummarizeWarmup(std::span<const RequestRecord> warmup, const MeasurementRules& rules);
+
+}  // namespace servebench::metrics
