@@ -7,7 +7,7 @@
 namespace servebench::sim {
 namespace {
 
-constexpr std::string_view kFingerprint = "fp_5f3c2a91b4";
+constexpr std::string_view kFingerprint = "fp_7568d46099";
 
 void AppendUsage(JsonOut& j, const ReplyContext& ctx, int completion) {
   j.Key("usage").Open();
