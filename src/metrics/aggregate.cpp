@@ -78,6 +78,39 @@ std::optional<double> RateOver(std::vector<int64_t> times) {
   return static_cast<double>(times.size() - 1) / (static_cast<double>(*hi - *lo) / kNsPerS);
 }
 
+ClientOverhead MeasureOverhead(std::span<const RequestRecord> records, const RunSettings& settings,
+                               const RunMetrics& m) {
+  ClientOverhead o;
+  o.send_lag_mean_ms = m.send_lag.mean;
+  o.send_lag_p99_ms = PercentileOf(m.send_lag, 99);
+  std::vector<double> recv_to_parsed;
+  int64_t events = 0, bytes = 0, parse_ns = 0;
+  for (const RequestRecord& r : records) {
+    events += static_cast<int64_t>(r.token_events());
+    bytes += r.bytes_received;
+    parse_ns += r.parse_ns;
+    if (r.token_events() > 0 && r.parse_ns > 0)
+      recv_to_parsed.push_back(Ms(r.max_recv_to_parsed_ns));
+  }
+  if (!recv_to_parsed.empty()) {
+    Summary s = Summarize(std::move(recv_to_parsed), std::vector<double>{99});
+    o.recv_to_parsed_mean_ms = s.mean;
+    o.recv_to_parsed_p99_ms = PercentileOf(s, 99);
+  }
+  if (parse_ns > 0 && events > 0) {
+    o.parse_ns_per_event = static_cast<double>(parse_ns) / static_cast<double>(events);
+  }
+  if (settings.client_threads > 0 && m.duration_s > 0) {
+    double per_thread = m.duration_s * static_cast<double>(settings.client_threads);
+    o.events_per_s_per_thread = static_cast<double>(events) / per_thread;
+    o.bytes_per_s_per_thread = static_cast<double>(bytes) / per_thread;
+  }
+  if (settings.client_cpu_seconds && m.duration_s > 0) {
+    o.cpu_seconds_per_s = *settings.client_cpu_seconds / m.duration_s;
+  }
+  return o;
+}
+
 }  // namespace
 
 RunMetrics Aggregate(std::span<const RequestRecord> records, const RunSettings& settings) {
@@ -184,6 +217,7 @@ RunMetrics Aggregate(std::span<const RequestRecord> records, const RunSettings& 
     m.achieved_request_rate = RateOver(std::move(send_times));
   }
   m.token_count_check = CheckTokenCounts(records, figures);
+  m.client_overhead = MeasureOverhead(records, settings, m);
   CheckValidity(settings, m);
   return m;
 }

@@ -26,6 +26,21 @@ struct RunSettings {
   bool finite_rate_open_loop = false;
   bool max_concurrency_set = false;  // --max-concurrency given
   int64_t not_sent = 0;              // requests never sent (interruption)
+  // Client facts measured outside the records (beyond.md 3); absent when not measured.
+  int64_t client_threads = 0;
+  std::optional<double> client_cpu_seconds;
+};
+
+// The client's own cost (spec/beyond.md 3). A figure that was not measured is absent.
+struct ClientOverhead {
+  double send_lag_mean_ms = 0;
+  double send_lag_p99_ms = 0;
+  std::optional<double> recv_to_parsed_mean_ms;  // over requests that received events
+  std::optional<double> recv_to_parsed_p99_ms;
+  std::optional<double> parse_ns_per_event;
+  std::optional<double> events_per_s_per_thread;
+  std::optional<double> bytes_per_s_per_thread;
+  std::optional<double> cpu_seconds_per_s;
 };
 
 struct RunMetrics {
@@ -64,6 +79,7 @@ struct RunMetrics {
   std::optional<double> achieved_request_rate;
 
   TokenCountCheck token_count_check;
+  ClientOverhead client_overhead;
   int64_t event_token_source[3] = {0, 0, 0};  // indexed by EventTokenSource, successful only
 
   bool run_valid = true;

@@ -296,6 +296,34 @@ TEST(Aggregate, EmptyRunReportsZeros) {
   EXPECT_TRUE(m.run_valid);
 }
 
+TEST(Aggregate, ClientOverheadOnlyWhatWasMeasured) {
+  std::vector<RequestRecord> rs = Recorded();
+  RunSettings s = Settings(Compat::kNone);
+  RunMetrics unmeasured = Aggregate(rs, s);
+  EXPECT_NEAR(unmeasured.client_overhead.send_lag_p99_ms, 0.976, 1e-9);
+  EXPECT_FALSE(unmeasured.client_overhead.parse_ns_per_event.has_value());
+  EXPECT_FALSE(unmeasured.client_overhead.recv_to_parsed_p99_ms.has_value());
+  EXPECT_FALSE(unmeasured.client_overhead.events_per_s_per_thread.has_value());
+
+  // R0 (4 events) and R1 (2 events) parsed in 800 and 400 ns, worst delays 0.01 and 0.03 ms;
+  // R2's one event was never timed.
+  rs[0].parse_ns = 800;
+  rs[0].max_recv_to_parsed_ns = 10'000;
+  rs[1].parse_ns = 400;
+  rs[1].max_recv_to_parsed_ns = 30'000;
+  for (auto& r : rs)
+    r.bytes_received = 900;
+  s.client_threads = 2;
+  s.client_cpu_seconds = 0.09;
+  ClientOverhead o = Aggregate(rs, s).client_overhead;
+  EXPECT_NEAR(*o.parse_ns_per_event, 1200.0 / 8, 1e-9);  // 8 events in all records
+  EXPECT_NEAR(*o.recv_to_parsed_mean_ms, 0.02, 1e-12);
+  EXPECT_NEAR(*o.recv_to_parsed_p99_ms, 0.0298, 1e-12);
+  EXPECT_NEAR(*o.events_per_s_per_thread, 8 / 0.9, 1e-9);  // D = 0.45 s, 2 threads
+  EXPECT_NEAR(*o.bytes_per_s_per_thread, 4500 / 0.9, 1e-9);
+  EXPECT_NEAR(*o.cpu_seconds_per_s, 0.2, 1e-12);
+}
+
 TEST(SummarizeWarmup, CountsAndMeans) {
   std::vector<RequestRecord> warmup{Make(-50, -50, {{-40, 1}}, -30),
                                     Make(-50, -50, {{-20, 1}}, -10)};
