@@ -11,6 +11,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -131,6 +132,17 @@ Status Server::Start() {
 void Server::Stop() {
   if (!running_) return;
   running_ = false;
+  // Stop accepting, then give requests in flight a moment to finish and reach the trace: a
+  // client that saw its last byte must find its request in --trace-out.
+  for (auto& worker : workers_) {
+    asio::post(worker->context, [acceptor = &worker->acceptor] {
+      boost::system::error_code ignored;
+      acceptor->close(ignored);
+    });
+  }
+  for (int waited_ms = 0; state_->active_requests.load() > 0 && waited_ms < 1000; ++waited_ms) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   // The engine goes first: its callbacks post into the io_contexts, which must outlive it.
   state_->engine.reset();
   for (auto& worker : workers_)

@@ -372,26 +372,30 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
   int produced = 0;
   int emitted = 0;
   bool malformed_sent = false;
-  bool stalled = false;
+  bool stall_pending = Has(FaultKind::kStall);
   bool mid_fault_done = false;
   std::string fault_text;
   while (emitted < target) {
-    int64_t idle_deadline =
-        idle_ms > 0 ? MonotonicNanos() + int64_t{idle_ms} * 1'000'000 : INT64_MAX;
-    int now_produced = co_await WaitForTokens(produced, idle_deadline);
-    out.clear();
-    if (now_produced == produced) {
-      if (idle_ms > 0 && MonotonicNanos() >= idle_deadline) {
-        dialect.Ping(ctx, sink);
-        trace_.event_tokens.resize(sink.events, 0);
-        if (!co_await Write(out)) co_return false;
+    // Tokens go out in groups of --tokens-per-event; the last group may be smaller.
+    if (produced - emitted < per_event && produced < target) {
+      int64_t idle_deadline =
+          idle_ms > 0 ? MonotonicNanos() + int64_t{idle_ms} * 1'000'000 : INT64_MAX;
+      int now_produced = co_await WaitForTokens(produced, idle_deadline);
+      if (now_produced == produced) {
+        if (idle_ms > 0 && MonotonicNanos() >= idle_deadline) {
+          out.clear();
+          dialect.Ping(ctx, sink);
+          trace_.event_tokens.resize(sink.events, 0);
+          if (!co_await Write(out)) co_return false;
+        }
       }
+      produced = now_produced;
       continue;
     }
-    produced = now_produced;
-    bool mid_fault_now = false;
+    out.clear();
     const int emitted_before = emitted;
-    // Tokens go out in groups of --tokens-per-event; the last group may be smaller.
+    bool reset_now = false;
+    bool stall_now = false;
     while (emitted < produced && (produced - emitted >= per_event || produced == target)) {
       int n = std::min(per_event, produced - emitted);
       if (o.empty_events > 0 && emitted > 0 && random_.NextDouble() < o.empty_events) {
@@ -404,17 +408,21 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
       AppendTokens(n);
       emitted += n;
       std::string_view new_text(text_.data() + text_start, text_.size() - text_start);
-      bool strikes = !mid_fault_done && emitted >= fault_token;
-      if (strikes && Has(FaultKind::kInvalidUtf8)) {
-        text_.append(" \xff\xfe");
-        new_text = std::string_view(text_.data() + text_start, text_.size() - text_start);
+      const bool strikes = !mid_fault_done && emitted >= fault_token;
+      if (strikes) {
+        mid_fault_done = true;
+        if (Has(FaultKind::kInvalidUtf8)) {
+          text_.append(" \xff\xfe");
+          new_text = std::string_view(text_.data() + text_start, text_.size() - text_start);
+        }
+        if (Has(FaultKind::kOversizedEvent)) {
+          fault_text.assign(" ");
+          fault_text.append(o.oversized_bytes, 'x');
+          new_text = fault_text;
+        }
+        sink.truncate_next = Has(FaultKind::kTruncatedChunk);
+        reset_now = Has(FaultKind::kResetMidStream);
       }
-      if (strikes && Has(FaultKind::kOversizedEvent)) {
-        fault_text.assign(" ");
-        fault_text.append(o.oversized_bytes, 'x');
-        new_text = fault_text;
-      }
-      if (strikes && Has(FaultKind::kTruncatedChunk)) sink.truncate_next = true;
       Progress progress{new_text,
                         std::span<const int>(ids_.data() + ids_start, ids_.size() - ids_start),
                         text_, emitted, emitted == target ? finish : Finish::kNone};
@@ -423,52 +431,44 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
       dialect.StreamTokens(ctx, progress, sink);
       trace_.event_tokens.resize(sink.events, 0);
       if (sink.events > before) trace_.event_tokens[before] = n;
-      if (strikes) {
-        mid_fault_done = true;
-        mid_fault_now = true;
-      }
       if (Has(FaultKind::kMalformedEvent) && !malformed_sent) {
         sink.Event(o.crlf ? "data: {\"text\": \"malformed\r\n\r\n"
                           : "data: {\"text\": \"malformed\n\n");
         trace_.event_tokens.resize(sink.events, 0);
         malformed_sent = true;
       }
-      if (sink.truncated) break;
-      if (out.size() >= kWriteBatchBytes) {
+      stall_now = stall_pending;
+      if (sink.truncated || reset_now || stall_now) break;
+      if (out.size() >= kWriteBatchBytes && emitted < target) {
         if (!co_await Write(out)) co_return false;
         out.clear();
       }
     }
     trace_.output_tokens = emitted;
     state_.generation_tokens_total.fetch_add(emitted - emitted_before, std::memory_order_relaxed);
-    if (sink.truncated) {
+    if (sink.truncated || reset_now) {
+      // The connection dies after these bytes: inside a chunk, or right after an event.
       co_await Write(out);
-      trace_.outcome = "truncated";
+      trace_.outcome = sink.truncated ? "truncated" : "reset";
       ResetConnection(socket_);
       co_return false;
     }
     if (emitted == target) break;  // the end events go out with the last token
     if (!co_await Write(out)) co_return false;
-    if (mid_fault_now && Has(FaultKind::kResetMidStream)) {
-      trace_.outcome = "reset";
-      ResetConnection(socket_);
-      co_return false;
-    }
-    if (Has(FaultKind::kStall) && !stalled && emitted > 0) {
-      stalled = true;
+    if (stall_now) {
+      stall_pending = false;
       co_await Sleep(int64_t{o.stall_ms} * 1'000'000);
     }
+  }
+  if (stall_pending) {
+    // The stall strikes after the first token event, here the last one: before the end events.
+    if (!co_await Write(out)) co_return false;
+    out.clear();
+    co_await Sleep(int64_t{o.stall_ms} * 1'000'000);
   }
   Progress final_progress{{}, {}, text_, emitted, finish};
   dialect.StreamEnd(ctx, final_progress, sink);
   trace_.event_tokens.resize(sink.events, 0);
-  if (Has(FaultKind::kResetMidStream) && !mid_fault_done) {
-    // A one-token reply: the reset comes after its only token, before the end of the stream.
-    co_await Write(out);
-    trace_.outcome = "reset";
-    ResetConnection(socket_);
-    co_return false;
-  }
   if (Has(FaultKind::kNoTerminator)) {
     if (!co_await Write(out)) co_return false;
     trace_.outcome = "unterminated";
@@ -492,6 +492,23 @@ class Connection {
     co_return !ec;
   }
 
+  // Closing with unread request bytes makes the kernel send a reset that can destroy the reply
+  // before the client reads it: stop sending, then discard input for a while (as nginx does).
+  asio::awaitable<void> LingeringClose() {
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    asio::steady_timer deadline(socket_.get_executor(), std::chrono::seconds(2));
+    deadline.async_wait([this](boost::system::error_code ec) {
+      if (!ec) socket_.cancel();
+    });
+    char sink[16384];
+    for (;;) {
+      auto [ec, n] = co_await socket_.async_read_some(asio::buffer(sink), kAwait);
+      if (ec) break;
+    }
+    deadline.cancel();
+  }
+
   tcp::socket socket_;
   ServerState& state_;
   beast::flat_buffer buffer_;
@@ -503,18 +520,21 @@ asio::awaitable<void> Connection::Run() {
     parser.header_limit(64 * 1024);
     parser.body_limit(state_.options.max_body_bytes);
     auto [ec, n] = co_await http::async_read_header(socket_, buffer_, parser, kAwait);
-    if (ec) co_return;
-    auto expect = parser.get().find(http::field::expect);
-    if (expect != parser.get().end() && beast::iequals(expect->value(), "100-continue")) {
-      if (!co_await Send("HTTP/1.1 100 Continue\r\n\r\n")) co_return;
+    if (!ec) {
+      auto expect = parser.get().find(http::field::expect);
+      if (expect != parser.get().end() && beast::iequals(expect->value(), "100-continue")) {
+        if (!co_await Send("HTTP/1.1 100 Continue\r\n\r\n")) co_return;
+      }
+      std::tie(ec, n) = co_await http::async_read(socket_, buffer_, parser, kAwait);
     }
-    std::tie(ec, n) = co_await http::async_read(socket_, buffer_, parser, kAwait);
+    // Beast reports an oversized Content-Length with the header, a chunked body as it grows.
     if (ec == http::error::body_limit) {
       co_await Send(PlainResponse(
           413, "application/json",
           fmt::format(R"j({{"error":"request body larger than --max-body-bytes ({} bytes)"}})j",
                       state_.options.max_body_bytes),
           true));
+      co_await LingeringClose();
       co_return;
     }
     if (ec) co_return;
