@@ -8,10 +8,16 @@ using simdjson::SUCCESS;
 using simdjson::ondemand::json_type;
 
 void EventFacts::Clear() {
-  std::string code = std::move(error_code);
-  code.clear();
-  *this = EventFacts();
-  error_code = std::move(code);  // keeps its capacity
+  // Field by field: the event path must not construct or free a std::string.
+  text = tool_text = reasoning = finish_reason = id = {};
+  has_choices = other_choice_index = has_usage = false;
+  prompt_tokens = completion_tokens = counter = cached_tokens = std::nullopt;
+  spec_accept_length = std::nullopt;
+  has_token = special_token = has_generated_text = false;
+  generated_text = {};
+  error = false;
+  error_message = error_type = {};
+  error_code.clear();
 }
 
 error_code ReadOptionalString(JsonValue result, std::string_view* out, bool* present) {
