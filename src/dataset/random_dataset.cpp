@@ -60,6 +60,23 @@ WorkloadRow MakeRow(const RandomOptions& o, const TokenCodec& codec, std::vector
   return row;
 }
 
+// Rows 0..count-1: the shared prefix, then the first L_i ids of row i's sequence
+// (sequence(i, j) is its j-th id); the fit continues the same sequence.
+template <typename Sequence>
+void AddRows(const RandomOptions& o, const TokenCodec& codec, const std::vector<int32_t>& prefix,
+             const SampledLengths& lengths, size_t count, load::RandomStream& dataset,
+             BuiltRows& built, const Sequence& sequence) {
+  for (size_t i = 0; i < count; ++i) {
+    std::vector<int32_t> ids = prefix;
+    int64_t j = 0;
+    for (; j < lengths.input[i]; ++j)
+      ids.push_back(sequence(i, j));
+    NextId next = [&, i, j]() mutable { return sequence(i, j++); };
+    built.rows.push_back(
+        MakeRow(o, codec, std::move(ids), lengths.output[i], next, dataset, built));
+  }
+}
+
 }  // namespace
 
 Expected<BuiltRows> BuildRandomIds(const RandomOptions& o, const TokenCodec& codec, uint64_t seed) {
@@ -77,18 +94,9 @@ Expected<BuiltRows> BuildRandomIds(const RandomOptions& o, const TokenCodec& cod
 
   BuiltRows built;
   size_t a = allowed.size();
-  for (size_t i = 0; i < o.num_prompts; ++i) {
-    auto id_at = [&](int64_t j) {
-      return allowed[static_cast<size_t>(offsets[i] + static_cast<int64_t>(i) + j) % a];
-    };
-    std::vector<int32_t> ids = prefix;
-    int64_t j = 0;
-    for (; j < lengths->input[i]; ++j)
-      ids.push_back(id_at(j));
-    NextId next = [&, j]() mutable { return id_at(j++); };
-    built.rows.push_back(
-        MakeRow(o, codec, std::move(ids), lengths->output[i], next, dataset, built));
-  }
+  AddRows(o, codec, prefix, *lengths, o.num_prompts, dataset, built, [&](size_t i, int64_t j) {
+    return allowed[static_cast<size_t>(offsets[i] + static_cast<int64_t>(i) + j) % a];
+  });
   return built;
 }
 
@@ -122,18 +130,10 @@ Expected<BuiltRows> BuildRandom(const RandomOptions& o, const TokenCodec& codec,
         source_prompts.size(), built.dropped_empty);
   }
   std::vector<int32_t> prefix = DrawPrefix(o, allowed, dataset);
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const std::vector<int32_t>& p = sources[i];
-    // The row's sequence is p repeated without end; the prompt is its first L_i ids.
-    auto id_at = [&](int64_t j) { return p[static_cast<size_t>(j) % p.size()]; };
-    std::vector<int32_t> ids = prefix;
-    int64_t j = 0;
-    for (; j < lengths->input[i]; ++j)
-      ids.push_back(id_at(j));
-    NextId next = [&, j]() mutable { return id_at(j++); };
-    built.rows.push_back(
-        MakeRow(o, codec, std::move(ids), lengths->output[i], next, dataset, built));
-  }
+  // Row i's sequence is its source prompt repeated without end.
+  AddRows(o, codec, prefix, *lengths, sources.size(), dataset, built, [&](size_t i, int64_t j) {
+    return sources[i][static_cast<size_t>(j) % sources[i].size()];
+  });
   return built;
 }
 
