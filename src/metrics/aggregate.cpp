@@ -111,6 +111,30 @@ ClientOverhead MeasureOverhead(std::span<const RequestRecord> records, const Run
   return o;
 }
 
+CacheReport MeasureCache(std::span<const RequestRecord> records,
+                         std::span<const RequestFigures> figures) {
+  CacheReport c;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (!figures[i].success) continue;
+    const RequestRecord& r = records[i];
+    c.total_prompt_tokens += figures[i].input_tokens;
+    if (const auto& d = r.cached_tokens_details) {
+      c.total_cached_tokens += d->device + d->host + d->storage;
+      c.device_cached_tokens = c.device_cached_tokens.value_or(0) + d->device;
+      c.host_cached_tokens = c.host_cached_tokens.value_or(0) + d->host;
+      c.storage_cached_tokens = c.storage_cached_tokens.value_or(0) + d->storage;
+      if (!c.storage_backend && !d->storage_backend.empty()) c.storage_backend = d->storage_backend;
+    } else {
+      c.total_cached_tokens += r.cached_tokens.value_or(0);
+    }
+  }
+  if (c.total_prompt_tokens > 0) {
+    c.cache_hit_rate_pct = 100.0 * static_cast<double>(c.total_cached_tokens) /
+                           static_cast<double>(c.total_prompt_tokens);
+  }
+  return c;
+}
+
 }  // namespace
 
 RunMetrics Aggregate(std::span<const RequestRecord> records, const RunSettings& settings) {
@@ -217,6 +241,7 @@ RunMetrics Aggregate(std::span<const RequestRecord> records, const RunSettings& 
     m.achieved_request_rate = RateOver(std::move(send_times));
   }
   m.token_count_check = CheckTokenCounts(records, figures);
+  if (settings.cache_report) m.cache_report = MeasureCache(records, figures);
   m.client_overhead = MeasureOverhead(records, settings, m);
   CheckValidity(settings, m);
   return m;

@@ -26,6 +26,7 @@ struct RunSettings {
   bool finite_rate_open_loop = false;
   bool max_concurrency_set = false;  // --max-concurrency given
   int64_t not_sent = 0;              // requests never sent (interruption)
+  bool cache_report = false;         // --cache-report
   // Client facts measured outside the records (beyond.md 3); absent when not measured.
   int64_t client_threads = 0;
   std::optional<double> client_cpu_seconds;
@@ -41,6 +42,18 @@ struct ClientOverhead {
   std::optional<double> events_per_s_per_thread;
   std::optional<double> bytes_per_s_per_thread;
   std::optional<double> cpu_seconds_per_s;
+};
+
+// Prefix-cache hits over the successful requests (metrics.md §10, --cache-report).
+struct CacheReport {
+  int64_t total_prompt_tokens = 0;  // Σ P_i
+  int64_t total_cached_tokens = 0;
+  double cache_hit_rate_pct = 0;
+  // The device/host/storage split, when any request carried it.
+  std::optional<int64_t> device_cached_tokens;
+  std::optional<int64_t> host_cached_tokens;
+  std::optional<int64_t> storage_cached_tokens;
+  std::optional<std::string> storage_backend;
 };
 
 struct RunMetrics {
@@ -78,6 +91,7 @@ struct RunMetrics {
   std::optional<double> scheduled_request_rate;  // finite-rate open loop
   std::optional<double> achieved_request_rate;
 
+  std::optional<CacheReport> cache_report;  // with --cache-report
   TokenCountCheck token_count_check;
   ClientOverhead client_overhead;
   int64_t event_token_source[3] = {0, 0, 0};  // indexed by EventTokenSource, successful only

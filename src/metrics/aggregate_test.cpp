@@ -324,6 +324,24 @@ TEST(Aggregate, ClientOverheadOnlyWhatWasMeasured) {
   EXPECT_NEAR(*o.cpu_seconds_per_s, 0.2, 1e-12);
 }
 
+TEST(Aggregate, CacheReportSumsNativeCountsAndTheSplit) {
+  std::vector<RequestRecord> rs = Recorded();
+  rs[0].cached_tokens = 40;  // native count
+  rs[1].cached_tokens_details = RequestRecord::CachedTokensDetails{10, 5, 3, "mooncake"};
+  rs[2].cached_tokens = 70;  // failed: not counted
+  RunSettings s = Settings(Compat::kNone);
+  EXPECT_FALSE(Aggregate(rs, s).cache_report.has_value());
+  s.cache_report = true;
+  CacheReport c = *Aggregate(rs, s).cache_report;
+  EXPECT_EQ(c.total_prompt_tokens, 200);
+  EXPECT_EQ(c.total_cached_tokens, 58);  // 40 + 10 + 5 + 3
+  EXPECT_NEAR(c.cache_hit_rate_pct, 29.0, 1e-12);
+  EXPECT_EQ(c.device_cached_tokens, 10);
+  EXPECT_EQ(c.host_cached_tokens, 5);
+  EXPECT_EQ(c.storage_cached_tokens, 3);
+  EXPECT_EQ(c.storage_backend, "mooncake");
+}
+
 TEST(SummarizeWarmup, CountsAndMeans) {
   std::vector<RequestRecord> warmup{Make(-50, -50, {{-40, 1}}, -30),
                                     Make(-50, -50, {{-20, 1}}, -10)};

@@ -95,6 +95,18 @@ struct RequestRecord {
   int64_t bytes_sent = 0;
   int64_t bytes_received = 0;
 
+  // Server-side facts recorded when present (spec/protocols.md §5.2).
+  std::string server_request_id;         // the response `id` / meta_info.id
+  std::optional<int64_t> cached_tokens;  // SGLang meta_info.cached_tokens
+  // SGLang OpenAI routes: sglext.cached_tokens_details (--cache-report).
+  struct CachedTokensDetails {
+    int64_t device = 0;
+    int64_t host = 0;
+    int64_t storage = 0;
+    std::string storage_backend;
+  };
+  std::optional<CachedTokensDetails> cached_tokens_details;
+
   // Client overhead (spec/beyond.md 3): per request, the largest delay from a read returning to
   // its last event being recorded, and the parse time spent on this request's bytes.
   int64_t max_recv_to_parsed_ns = 0;

@@ -122,6 +122,19 @@ void ServebenchBlocks(std::string& out, const RunInfo& info, const metrics::RunM
   Line(out, "Run validity:", validity);
 }
 
+void CacheBlock(std::string& out, const RunInfo& info, const metrics::CacheReport& c) {
+  Section(out, "Cache Hit Details");
+  Line(out, "Total prompt tokens:", c.total_prompt_tokens);
+  Line(out, "Total cached tokens:", c.total_cached_tokens);
+  if (c.device_cached_tokens) {
+    Line(out, "  Device:", *c.device_cached_tokens);
+    Line(out, "  Host:", c.host_cached_tokens.value_or(0));
+    Line(out, fmt::format("  Storage ({}):", c.storage_backend.value_or(info.backend)),
+         c.storage_cached_tokens.value_or(0));
+  }
+  Line(out, "Cache hit rate:", fmt::format("{:.1f}%", c.cache_hit_rate_pct));
+}
+
 std::string SglangLayout(const RunInfo& info, const metrics::RunMetrics& m, bool servebench) {
   std::string out;
   Title(out);
@@ -156,6 +169,7 @@ std::string SglangLayout(const RunInfo& info, const metrics::RunMetrics& m, bool
     bool itl = b.metric == "itl";
     StatLines(out, info, b, /*std_line=*/servebench, /*max_line=*/servebench || itl);
   }
+  if (m.cache_report) CacheBlock(out, info, *m.cache_report);
   if (servebench) ServebenchBlocks(out, info, m);
   Closing(out);
   return out;

@@ -246,6 +246,28 @@ TEST(Console, CompatVllmAndLmdeployLayouts) {
   EXPECT_EQ(lmdeploy.find("Peak"), std::string::npos);
 }
 
+TEST(Console, CacheHitDetailsBlock) {
+  metrics::RunMetrics m = FixtureMetrics();
+  m.cache_report = metrics::CacheReport{200, 58, 29.0, 10, 5, 3, "mooncake"};
+  std::string out = TrimLines(RenderConsole(FixtureInfo(), m));
+  EXPECT_NE(out.find("Max ITL (ms):                            40.00\n"
+                     "----------------Cache Hit Details-----------------\n"
+                     "Total prompt tokens:                     200\n"
+                     "Total cached tokens:                     58\n"
+                     "  Device:                                10\n"
+                     "  Host:                                  5\n"
+                     "  Storage (mooncake):                    3\n"
+                     "Cache hit rate:                          29.0%\n"
+                     "-----------Scheduled Latency (CO-aware)-----------\n"),
+            std::string::npos)
+      << out;
+  m.cache_report = metrics::CacheReport{200, 75, 37.4};
+  out = TrimLines(RenderConsole(FixtureInfo(), m));
+  EXPECT_NE(out.find("Total cached tokens:                     75\n"
+                     "Cache hit rate:                          37.4%\n"),
+            std::string::npos);
+}
+
 TEST(Console, SweepSummary) {
   SweepRow rows[] = {{2.0, FixtureMetrics()},
                      {std::numeric_limits<double>::infinity(), FixtureMetrics()}};
@@ -399,6 +421,27 @@ TEST(ResultJson, OptionalBlocks) {
           R"("ramp_up_strategy": "linear", "ramp_up_start_rps": 1.0, "ramp_up_end_rps": 5.0, "rps_change_events": [{"rps": 1, "time_s": 0.0}, {"rps": 2, "time_s": 0.75}], "token_count_check")"),
       std::string::npos);
   EXPECT_NE(line.find(R"("parse_ns_per_event": 150.0})"), std::string::npos);
+}
+
+TEST(ResultJson, CacheReport) {
+  metrics::RunMetrics m = FixtureMetrics();
+  m.cache_report = metrics::CacheReport{200, 75, 37.5};
+  std::vector<metrics::RequestRecord> records(2);
+  records[0].cached_tokens = 75;
+  records[1].cached_tokens_details = metrics::RequestRecord::CachedTokensDetails{1, 2, 3, "hf3fs"};
+  std::string line = RenderResultLine(FixtureInfo(), m, records);
+  EXPECT_NE(
+      line.find(
+          R"("max_concurrent_requests": 3, "cache_report": {"total_prompt_tokens": 200, "total_cached_tokens": 75, "cache_hit_rate_pct": 37.5, "device_cached_tokens": null, "host_cached_tokens": null, "storage_cached_tokens": null, "storage_backend": null}, "servebench_version")"),
+      std::string::npos)
+      << line;
+  EXPECT_NE(
+      line.find(
+          R"("cached_tokens": [75, 6], "cached_tokens_details": [null, {"device": 1, "host": 2, "storage": 3, "storage_backend": "hf3fs"}], "request_ids")"),
+      std::string::npos)
+      << line;
+  EXPECT_EQ(RenderResultLine(FixtureInfo(), FixtureMetrics(), records).find("cached_tokens"),
+            std::string::npos);
 }
 
 TEST(ResultJson, DetailsArrays) {

@@ -47,7 +47,7 @@ double Seconds(int64_t ns) {
 }
 
 void Details(JsonWriter& w, std::span<const metrics::RequestRecord> records,
-             const metrics::MeasurementRules& rules) {
+             const metrics::MeasurementRules& rules, bool cache_report) {
   std::vector<metrics::RequestFigures> figures;
   for (const auto& r : records)
     figures.push_back(metrics::ComputeFigures(r, rules));
@@ -72,6 +72,22 @@ void Details(JsonWriter& w, std::span<const metrics::RequestRecord> records,
   });
   array("generated_texts", [&](R r, F) { w.String(r.generated_text); });
   array("errors", [&](R r, F f) { w.String(f.success ? "" : r.error); });
+  if (cache_report) {
+    array("cached_tokens", [&](R r, F) {
+      const auto& d = r.cached_tokens_details;
+      d ? w.Int(d->device + d->host + d->storage) : w.Int(r.cached_tokens);
+    });
+    array("cached_tokens_details", [&](R r, F) {
+      const auto& d = r.cached_tokens_details;
+      if (!d) {
+        w.Null();
+        return;
+      }
+      w.BeginObject().Key("device").Int(d->device).Key("host").Int(d->host);
+      w.Key("storage").Int(d->storage).Key("storage_backend").String(d->storage_backend);
+      w.EndObject();
+    });
+  }
   array("request_ids", [&](R r, F) { w.String(r.request_id); });
   array("sessions", [&](R r, F) { r.session ? w.Int(*r.session) : w.Null(); });
   array("rounds", [&](R r, F) { r.round ? w.Int(*r.round) : w.Null(); });
@@ -144,6 +160,18 @@ std::string RenderResultLine(const RunInfo& info, const metrics::RunMetrics& m,
   w.Key("accept_length").Double(info.accept_length);
   w.Key("max_output_tokens_per_s").Double(m.max_output_tokens_per_s);
   w.Key("max_concurrent_requests").Int(m.max_concurrent_requests);
+  if (const auto& c = m.cache_report) {
+    w.Key("cache_report").BeginObject();
+    w.Key("total_prompt_tokens").Int(c->total_prompt_tokens);
+    w.Key("total_cached_tokens").Int(c->total_cached_tokens);
+    w.Key("cache_hit_rate_pct").Double(c->cache_hit_rate_pct);
+    w.Key("device_cached_tokens").Int(c->device_cached_tokens);
+    w.Key("host_cached_tokens").Int(c->host_cached_tokens);
+    w.Key("storage_cached_tokens").Int(c->storage_cached_tokens);
+    w.Key("storage_backend");
+    c->storage_backend ? w.String(*c->storage_backend) : w.Null();
+    w.EndObject();
+  }
 
   // servebench's keys.
   w.Key("servebench_version").String(info.servebench_version);
@@ -271,7 +299,7 @@ std::string RenderResultLine(const RunInfo& info, const metrics::RunMetrics& m,
     w.String(issue);
   w.EndArray();
   w.Key("interrupted").Bool(info.interrupted);
-  if (!details.empty()) Details(w, details, rules);
+  if (!details.empty()) Details(w, details, rules, m.cache_report.has_value());
   w.EndObject();
   return w.str();
 }
