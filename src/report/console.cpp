@@ -257,6 +257,37 @@ std::string LmdeployLayout(const RunInfo& info, const metrics::RunMetrics& m) {
 
 }  // namespace
 
+std::optional<std::string> TokenCountWarning(const metrics::RunMetrics& m) {
+  const metrics::TokenCountCheck& c = m.token_count_check;
+  if (!c.warn) return std::nullopt;
+  std::string text = "Warning: token counts disagree:";
+  if (c.usage_vs_retokenized_mismatch > 0) {
+    text += fmt::format(
+        " {} of {} successful requests report a usage count different from the "
+        "re-tokenized output (max difference {});",
+        c.usage_vs_retokenized_mismatch, m.completed, c.usage_vs_retokenized_abs_diff_max);
+  }
+  if (c.usage_short_of_requested > 0) {
+    text += fmt::format(
+        " {} requests got fewer tokens than the ignore-EOS length they asked for "
+        "(the server did not honour ignore_eos);",
+        c.usage_short_of_requested);
+  }
+  text.back() = '.';
+  return text;
+}
+
+void ApplyCompatPrintDefaults(RunInfo& info, bool percentiles_given, bool metrics_given) {
+  bool vllm = info.compat == Compat::kVllm;
+  if (!percentiles_given) {
+    info.percentiles = vllm ? std::vector<double>{99} : std::vector<double>{90, 95, 99};
+  }
+  if (!metrics_given) {
+    info.percentile_metrics = vllm ? std::vector<std::string>{"ttft", "tpot", "itl"}
+                                   : std::vector<std::string>{"ttft", "tpot", "itl", "e2el"};
+  }
+}
+
 std::string RequestRateText(const RunInfo& info) {
   if (info.trace_timing) return "trace";
   if (std::isinf(info.request_rate)) return "inf";

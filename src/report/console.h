@@ -3,6 +3,7 @@
 // number comes from the aggregates.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 
@@ -27,6 +28,14 @@ struct SweepRow {
 
 // The summary table printed after the last rate of `--multi`.
 std::string RenderSweepSummary(std::span<const SweepRow> rows);
+
+// The warning metrics.md §7 asks for (usage vs re-tokenized mismatches above 1 % of the
+// successful requests, or requests short of their ignore-EOS length); nullopt when none is due.
+std::optional<std::string> TokenCountWarning(const metrics::RunMetrics& m);
+
+// The percentile list and printed metrics of a compat mode (metrics.md §12) for the flags the
+// user did not give: vLLM prints P99 of ttft, tpot, itl; the others 90, 95, 99 of all four.
+void ApplyCompatPrintDefaults(RunInfo& info, bool percentiles_given, bool metrics_given);
 
 // "inf", "trace", or the rate with at least one fractional digit ("4.0").
 std::string RequestRateText(const RunInfo& info);

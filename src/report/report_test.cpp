@@ -268,6 +268,33 @@ TEST(Console, CacheHitDetailsBlock) {
             std::string::npos);
 }
 
+TEST(Console, TokenCountWarning) {
+  metrics::RunMetrics m = FixtureMetrics();
+  EXPECT_FALSE(TokenCountWarning(m).has_value());
+  m.token_count_check.warn = true;
+  m.token_count_check.usage_short_of_requested = 3;
+  EXPECT_EQ(*TokenCountWarning(m),
+            "Warning: token counts disagree: 1 of 4 successful requests report a usage count "
+            "different from the re-tokenized output (max difference 2); 3 requests got fewer "
+            "tokens than the ignore-EOS length they asked for (the server did not honour "
+            "ignore_eos).");
+}
+
+TEST(Console, CompatPrintDefaults) {
+  RunInfo info = FixtureInfo();
+  info.compat = metrics::Compat::kVllm;
+  ApplyCompatPrintDefaults(info, false, false);
+  EXPECT_EQ(info.percentiles, (std::vector<double>{99}));
+  EXPECT_EQ(info.percentile_metrics, (std::vector<std::string>{"ttft", "tpot", "itl"}));
+  info.percentiles = {50};
+  ApplyCompatPrintDefaults(info, true, false);  // an explicit flag wins
+  EXPECT_EQ(info.percentiles, (std::vector<double>{50}));
+  info.compat = metrics::Compat::kSglang;
+  ApplyCompatPrintDefaults(info, false, false);
+  EXPECT_EQ(info.percentiles, (std::vector<double>{90, 95, 99}));
+  EXPECT_EQ(info.percentile_metrics.size(), 4u);
+}
+
 TEST(Console, SweepSummary) {
   SweepRow rows[] = {{2.0, FixtureMetrics()},
                      {std::numeric_limits<double>::infinity(), FixtureMetrics()}};
