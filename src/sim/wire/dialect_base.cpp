@@ -69,8 +69,29 @@ std::string_view FinishName(Finish finish) {
 }
 
 void OpenEnvelope(JsonOut& j, const ReplyContext& ctx, std::string_view object) {
-  j.Open().Str("id", ctx.id).Str("object", object).Int("created", ctx.created);
-  j.Str("model", ctx.model);
+  // The envelope is the same for every event of a reply: render it once per thread and reply,
+  // and compare contents (not addresses: the caller's buffers are reused between requests).
+  struct Cached {
+    std::string id, object, model, bytes;
+    int64_t created = -1;
+    bool spaced = false, ascii = false;
+  };
+  thread_local Cached cache;
+  const JsonStyle style = j.style();
+  if (cache.created != ctx.created || cache.spaced != style.spaced || cache.ascii != style.ascii ||
+      cache.id != ctx.id || cache.object != object || cache.model != ctx.model) {
+    cache.id = ctx.id;
+    cache.object = object;
+    cache.model = ctx.model;
+    cache.created = ctx.created;
+    cache.spaced = style.spaced;
+    cache.ascii = style.ascii;
+    cache.bytes.clear();
+    JsonOut e(cache.bytes, style);
+    e.Open().Str("id", ctx.id).Str("object", object).Int("created", ctx.created);
+    e.Str("model", ctx.model);
+  }
+  j.ContinueObject(cache.bytes);
 }
 
 void AppendUsageCounts(JsonOut& j, UsageOrder order, int prompt, int completion) {

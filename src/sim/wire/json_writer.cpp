@@ -90,6 +90,21 @@ void AppendShortest(std::string& out, auto value) {
 }  // namespace
 
 void AppendJsonString(std::string_view s, std::string& out) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') break;
+    ++i;
+  }
+  if (i == s.size()) {  // nothing to escape, the usual case: one copy
+    size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
   out.push_back('"');
   size_t run = 0;  // start of the bytes not yet copied
   for (size_t i = 0; i < s.size(); ++i) {
@@ -189,12 +204,38 @@ JsonOut& JsonOut::CloseArray() {
 }
 
 JsonOut& JsonOut::Key(std::string_view key) {
-  BeforeValue();
-  // Keys are the writers' own ASCII names: no escaping needed.
-  out_.push_back('"');
-  out_.append(key);
-  out_.append(style_.spaced ? "\": " : "\":");
+  // Separator, quotes and colon in one append: keys are the hot path's most frequent item.
+  char buf[72];
+  size_t n = 0;
+  uint32_t bit = 1u << depth_;
+  if (has_items_ & bit) {
+    buf[n++] = ',';
+    if (style_.spaced) buf[n++] = ' ';
+  }
+  has_items_ |= bit;
+  if (key.size() > sizeof buf - 8) {
+    out_.append(buf, n);
+    n = 0;
+    out_.push_back('"');
+    out_.append(key);
+  } else {
+    buf[n++] = '"';
+    std::memcpy(buf + n, key.data(), key.size());
+    n += key.size();
+  }
+  buf[n++] = '"';
+  buf[n++] = ':';
+  if (style_.spaced) buf[n++] = ' ';
+  out_.append(buf, n);
   after_key_ = true;
+  return *this;
+}
+
+JsonOut& JsonOut::ContinueObject(std::string_view rendered) {
+  BeforeValue();
+  out_.append(rendered);
+  ++depth_;
+  has_items_ |= 1u << depth_;
   return *this;
 }
 

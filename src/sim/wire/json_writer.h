@@ -38,6 +38,7 @@ inline constexpr JsonStyle kPython{true, true};  // json.dumps defaults
 class JsonOut {
  public:
   JsonOut(std::string& out, JsonStyle style) : out_(out), style_(style) {}
+  JsonStyle style() const { return style_; }
 
   JsonOut& Open();        // {
   JsonOut& Close();       // }
@@ -54,6 +55,9 @@ class JsonOut {
   // Pre-rendered JSON (a constant object, say) taking one value's place.
   JsonOut& Raw(std::string_view json);
   JsonOut& Ints(std::span<const int> values);
+  // Appends the start of an object rendered earlier (`{"a":1,"b":2`, at least one member) and
+  // continues inside it, as if it had been written with Open() and keys.
+  JsonOut& ContinueObject(std::string_view rendered);
 
   // Key followed by a value.
   JsonOut& Str(std::string_view key, std::string_view value) { return Key(key).Str(value); }
