@@ -12,5 +12,6 @@ namespace servebench::app {
 using CommandRunner = std::function<int()>;
 
 void AddServeSimCommand(CLI::App& app, CommandRunner& runner);
+void AddTokenizeCommand(CLI::App& app, CommandRunner& runner);
 
 }  // namespace servebench::app

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
 
   servebench::app::CommandRunner runner;
   servebench::app::AddServeSimCommand(app, runner);
+  servebench::app::AddTokenizeCommand(app, runner);
 
   try {
     app.parse(argc, argv);
