@@ -438,7 +438,13 @@ TEST(ResultJson, OptionalBlocks) {
   m.request_goodput = 1.2;
   m.goodput_fraction = 0.6;
   m.client_overhead.parse_ns_per_event = 150;
+  info.spec_decode = SpecDecodeInfo{62.5, 2.25, 8, 16, 10, {0.75, 0.5}};
   std::string line = RenderResultLine(info, m);
+  EXPECT_NE(
+      line.find(
+          R"("spec_decode_acceptance_rate": 62.5, "spec_decode_acceptance_length": 2.25, "spec_decode_num_drafts": 8, "spec_decode_draft_tokens": 16, "spec_decode_accepted_tokens": 10, "spec_decode_per_position_acceptance_rates": [0.75, 0.5], "server_metrics_delta": null, )"),
+      std::string::npos)
+      << line;
   EXPECT_NE(
       line.find(
           R"("request_goodput": 1.2, "goodput_fraction": 0.6, "goodput_config": {"ttft": 200.0, "e2el": 1000.0}, )"),

@@ -4,6 +4,7 @@
 
 #include "metrics/request_figures.h"
 #include "report/json_writer.h"
+#include "report/result_keys.h"
 
 namespace servebench::report {
 
@@ -14,7 +15,6 @@ using metrics::PercentileOf;
 using metrics::Summary;
 
 constexpr double kNsPerS = 1e9;
-constexpr double kNsPerMs = 1e6;
 
 // mean_/median_/std_/p{P}_ keys of one metric, SGLang style (no max).
 void SglangStats(JsonWriter& w, const RunInfo& info, std::string_view name, const Summary& s) {
@@ -48,36 +48,22 @@ double Seconds(int64_t ns) {
 
 void Details(JsonWriter& w, std::span<const metrics::RequestRecord> records,
              const metrics::MeasurementRules& rules, bool cache_report) {
-  std::vector<metrics::RequestFigures> figures;
-  for (const auto& r : records)
-    figures.push_back(metrics::ComputeFigures(r, rules));
-  auto array = [&](std::string_view key, auto&& write_one) {
-    w.Key(key).BeginArray();
-    for (size_t i = 0; i < records.size(); ++i)
-      write_one(records[i], figures[i]);
-    w.EndArray();
-  };
   using R = const metrics::RequestRecord&;
   using F = const metrics::RequestFigures&;
-  array("input_lens", [&](R r, F f) { w.Int(r.prompt_tokens_server.value_or(f.input_tokens)); });
-  array("output_lens", [&](R, F f) { w.Int(f.success ? f.output_tokens : 0); });
-  array("ttfts", [&](R, F f) { w.Double(f.ttft_ns ? Seconds(*f.ttft_ns) : 0.0); });
-  array("itls", [&](R r, F) {
-    std::vector<double> itl;
-    metrics::AppendItl(r, rules, itl);
-    w.BeginArray();
-    for (double ns : itl)
-      w.Double(ns / kNsPerS);
-    w.EndArray();
-  });
-  array("generated_texts", [&](R r, F) { w.String(r.generated_text); });
-  array("errors", [&](R r, F f) { w.String(f.success ? "" : r.error); });
+  PerRequestArrays arrays(w, records, rules);
+  arrays.Array("input_lens",
+               [&](R r, F f) { w.Int(r.prompt_tokens_server.value_or(f.input_tokens)); });
+  arrays.OutputLens();
+  arrays.Ttfts();
+  arrays.Itls();
+  arrays.GeneratedTexts();
+  arrays.Errors();
   if (cache_report) {
-    array("cached_tokens", [&](R r, F) {
+    arrays.Array("cached_tokens", [&](R r, F) {
       const auto& d = r.cached_tokens_details;
       d ? w.Int(d->device + d->host + d->storage) : w.Int(r.cached_tokens);
     });
-    array("cached_tokens_details", [&](R r, F) {
+    arrays.Array("cached_tokens_details", [&](R r, F) {
       const auto& d = r.cached_tokens_details;
       if (!d) {
         w.Null();
@@ -88,36 +74,36 @@ void Details(JsonWriter& w, std::span<const metrics::RequestRecord> records,
       w.EndObject();
     });
   }
-  array("request_ids", [&](R r, F) { w.String(r.request_id); });
-  array("sessions", [&](R r, F) { r.session ? w.Int(*r.session) : w.Null(); });
-  array("rounds", [&](R r, F) { r.round ? w.Int(*r.round) : w.Null(); });
-  array("statuses", [&](R, F f) {
+  arrays.Array("request_ids", [&](R r, F) { w.String(r.request_id); });
+  arrays.Array("sessions", [&](R r, F) { r.session ? w.Int(*r.session) : w.Null(); });
+  arrays.Array("rounds", [&](R r, F) { r.round ? w.Int(*r.round) : w.Null(); });
+  arrays.Array("statuses", [&](R, F f) {
     w.String(metrics::StatusName(f.success ? metrics::RequestStatus::kOk : f.status));
   });
-  array("http_statuses", [&](R r, F) { w.Int(r.http_status); });
-  array("finish_reasons", [&](R r, F) { w.String(r.finish_reason); });
-  array("scheduled_times", [&](R r, F) { w.Double(Seconds(r.scheduled_time)); });
-  array("admit_times", [&](R r, F) { w.Double(Seconds(r.admit_time)); });
-  array("start_times", [&](R r, F) { w.Double(Seconds(r.send_time)); });
-  array("slot_waits", [&](R r, F) { w.Double(Seconds(r.slot_wait())); });
-  array("send_lags", [&](R r, F) { w.Double(Seconds(r.send_lag())); });
-  array("e2e_latencies", [&](R, F f) { w.Double(Seconds(f.e2e_ns)); });
-  array("sched_ttfts",
-        [&](R, F f) { f.sched_ttft_ns ? w.Double(Seconds(*f.sched_ttft_ns)) : w.Null(); });
-  array("sched_e2e_latencies", [&](R, F f) { w.Double(Seconds(f.sched_e2e_ns)); });
-  array("input_lens_dataset", [&](R r, F) { w.Int(r.prompt_tokens_dataset); });
-  array("output_lens_requested", [&](R r, F) { w.Int(r.output_tokens_requested); });
-  array("output_lens_server", [&](R r, F) { w.Int(r.output_tokens_server); });
-  array("output_lens_retokenized", [&](R r, F) { w.Int(r.output_tokens_retokenized); });
-  array("token_events", [&](R r, F) { w.Int(static_cast<int64_t>(r.token_events())); });
-  array("event_tokens", [&](R r, F) {
+  arrays.Array("http_statuses", [&](R r, F) { w.Int(r.http_status); });
+  arrays.Array("finish_reasons", [&](R r, F) { w.String(r.finish_reason); });
+  arrays.Array("scheduled_times", [&](R r, F) { w.Double(Seconds(r.scheduled_time)); });
+  arrays.Array("admit_times", [&](R r, F) { w.Double(Seconds(r.admit_time)); });
+  arrays.Array("start_times", [&](R r, F) { w.Double(Seconds(r.send_time)); });
+  arrays.Array("slot_waits", [&](R r, F) { w.Double(Seconds(r.slot_wait())); });
+  arrays.Array("send_lags", [&](R r, F) { w.Double(Seconds(r.send_lag())); });
+  arrays.Array("e2e_latencies", [&](R, F f) { w.Double(Seconds(f.e2e_ns)); });
+  arrays.Array("sched_ttfts",
+               [&](R, F f) { f.sched_ttft_ns ? w.Double(Seconds(*f.sched_ttft_ns)) : w.Null(); });
+  arrays.Array("sched_e2e_latencies", [&](R, F f) { w.Double(Seconds(f.sched_e2e_ns)); });
+  arrays.Array("input_lens_dataset", [&](R r, F) { w.Int(r.prompt_tokens_dataset); });
+  arrays.Array("output_lens_requested", [&](R r, F) { w.Int(r.output_tokens_requested); });
+  arrays.Array("output_lens_server", [&](R r, F) { w.Int(r.output_tokens_server); });
+  arrays.Array("output_lens_retokenized", [&](R r, F) { w.Int(r.output_tokens_retokenized); });
+  arrays.Array("token_events", [&](R r, F) { w.Int(static_cast<int64_t>(r.token_events())); });
+  arrays.Array("event_tokens", [&](R r, F) {
     w.BeginArray();
     for (int32_t n : r.event_tokens)
       n == metrics::kUnknownTokens ? w.Null() : w.Int(n);
     w.EndArray();
   });
-  array("connection_reused", [&](R r, F) { w.Bool(r.connection_reused); });
-  array("bytes_received", [&](R r, F) { w.Int(r.bytes_received); });
+  arrays.Array("connection_reused", [&](R r, F) { w.Bool(r.connection_reused); });
+  arrays.Array("bytes_received", [&](R r, F) { w.Int(r.bytes_received); });
 }
 
 }  // namespace
@@ -227,14 +213,8 @@ std::string RenderResultLine(const RunInfo& info, const metrics::RunMetrics& m,
   w.Key("scheduled_request_rate").Double(m.scheduled_request_rate);
   w.Key("achieved_request_rate").Double(m.achieved_request_rate);
   if (info.ramp_up) {
-    w.Key("ramp_up_strategy").String(info.ramp_up->strategy);
-    w.Key("ramp_up_start_rps").Double(info.ramp_up->start_rps);
-    w.Key("ramp_up_end_rps").Double(info.ramp_up->end_rps);
-    w.Key("rps_change_events").BeginArray();
-    for (const RpsChangeEvent& e : info.ramp_up->rps_change_events) {
-      w.BeginObject().Key("rps").Int(e.rps).Key("time_s").Double(e.time_s).EndObject();
-    }
-    w.EndArray();
+    WriteRampUpSettings(w, *info.ramp_up);
+    WriteRpsChangeEvents(w, *info.ramp_up);
   }
   const metrics::TokenCountCheck& c = m.token_count_check;
   w.Key("token_count_check").BeginObject();
@@ -271,18 +251,7 @@ std::string RenderResultLine(const RunInfo& info, const metrics::RunMetrics& m,
   OptionalDouble(w, "bytes_per_s_per_thread", o.bytes_per_s_per_thread);
   OptionalDouble(w, "cpu_seconds_per_s", o.cpu_seconds_per_s);
   w.EndObject();
-  if (info.spec_decode) {
-    const SpecDecodeInfo& s = *info.spec_decode;
-    w.Key("spec_decode_acceptance_rate").Double(s.acceptance_rate);
-    w.Key("spec_decode_acceptance_length").Double(s.acceptance_length);
-    w.Key("spec_decode_num_drafts").Int(s.num_drafts);
-    w.Key("spec_decode_draft_tokens").Int(s.draft_tokens);
-    w.Key("spec_decode_accepted_tokens").Int(s.accepted_tokens);
-    w.Key("spec_decode_per_position_acceptance_rates").BeginArray();
-    for (double rate : s.per_position_acceptance_rates)
-      w.Double(rate);
-    w.EndArray();
-  }
+  if (info.spec_decode) WriteSpecDecode(w, *info.spec_decode);
   w.Key("server_metrics_delta");
   info.server_metrics_delta_json ? w.Raw(*info.server_metrics_delta_json) : w.Null();
   w.Key("warmup").BeginObject();

@@ -1,0 +1,148 @@
+#include "report/vllm_result.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "report/json_writer.h"
+#include "report/result_keys.h"
+
+namespace servebench::report {
+
+namespace {
+
+constexpr double kNsPerS = 1e9;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ')
+    s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ')
+    s.remove_suffix(1);
+  return s;
+}
+
+// Python's str() of a rate: "inf" or the float repr.
+std::string RateText(double rate) {
+  return std::isinf(rate) ? "inf" : PythonFloat(rate);
+}
+
+const metrics::Summary* SummaryOf(const metrics::RunMetrics& m, std::string_view metric) {
+  if (metric == "ttft") return &m.ttft;
+  if (metric == "tpot") return &m.tpot;
+  if (metric == "itl") return &m.itl;
+  if (metric == "e2el") return &m.e2e;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string RenderVllmResult(const RunInfo& info, const metrics::RunMetrics& m,
+                             const VllmResultOptions& o,
+                             std::span<const metrics::RequestRecord> records,
+                             const metrics::MeasurementRules& rules) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("date").String(info.date);
+  w.Key("endpoint_type").String(info.backend);
+  w.Key("backend").String(info.backend);
+  w.Key("label").String(o.label.empty() ? info.backend : o.label);
+  w.Key("model_id").String(info.model_id);
+  w.Key("tokenizer_id").String(info.tokenizer_id);
+  w.Key("num_prompts").Int(info.num_prompts);
+  for (const auto& [key, value] : o.metadata)
+    w.Key(key).String(value);
+  w.Key("request_rate");
+  std::isinf(info.request_rate) ? w.String("inf") : w.Double(info.request_rate);
+  w.Key("burstiness").Double(info.burstiness);
+  w.Key("max_concurrency").Int(info.max_concurrency);
+  if (info.ramp_up) WriteRampUpSettings(w, *info.ramp_up);
+  w.Key("duration").Double(m.duration_s);
+  w.Key("completed").Int(m.completed);
+  w.Key("failed").Int(m.failed);
+  w.Key("total_input_tokens").Int(m.total_input_tokens);
+  w.Key("total_output_tokens").Int(m.total_output_tokens);
+  w.Key("request_throughput").Double(m.request_throughput);
+  w.Key("request_goodput").Double(m.request_goodput);
+  w.Key("output_throughput").Double(m.output_throughput);
+  w.Key("total_token_throughput").Double(m.total_throughput);
+  w.Key("max_output_tokens_per_s").Double(m.max_output_tokens_per_s);
+  w.Key("max_concurrent_requests").Int(m.max_concurrent_requests);
+  if (info.ramp_up) WriteRpsChangeEvents(w, *info.ramp_up);
+  if (info.spec_decode) WriteSpecDecode(w, *info.spec_decode);
+  for (const std::string& metric : info.percentile_metrics) {
+    const metrics::Summary* s = SummaryOf(m, metric);
+    if (!s) continue;
+    w.Key(fmt::format("mean_{}_ms", metric)).Double(s->mean);
+    w.Key(fmt::format("median_{}_ms", metric)).Double(s->median);
+    w.Key(fmt::format("std_{}_ms", metric)).Double(s->std);
+    for (double p : info.percentiles) {
+      w.Key(fmt::format("p{}_{}_ms", metrics::PercentileLabel(p), metric))
+          .Double(metrics::PercentileOf(*s, p));
+    }
+  }
+  if (o.save_detailed) {
+    PerRequestArrays arrays(w, records, rules);
+    arrays.Array("input_lens", [&](const metrics::RequestRecord&,
+                                   const metrics::RequestFigures& f) { w.Int(f.input_tokens); });
+    arrays.OutputLens();
+    arrays.Array("start_times", [&](const metrics::RequestRecord& r, const auto&) {
+      w.Double(static_cast<double>(r.send_time) / kNsPerS);
+    });
+    arrays.Ttfts();
+    arrays.Itls();
+    arrays.GeneratedTexts();
+    arrays.Errors();
+  }
+  w.EndObject();
+  return w.str();
+}
+
+std::string VllmResultFileName(const RunInfo& info, const VllmResultOptions& o,
+                               std::string_view timestamp) {
+  std::string label = o.label.empty() ? info.backend : o.label;
+  std::string name;
+  if (info.ramp_up) {
+    name = fmt::format("{}-ramp-up-{}-{}qps-{}qps", label, info.ramp_up->strategy,
+                       RateText(info.ramp_up->start_rps), RateText(info.ramp_up->end_rps));
+  } else {
+    name = fmt::format("{}-{}qps", label, RateText(info.request_rate));
+  }
+  if (info.max_concurrency) name += fmt::format("-concurrency{}", *info.max_concurrency);
+  std::string_view model = info.model_id;
+  if (size_t slash = model.rfind('/'); slash != std::string_view::npos) {
+    model.remove_prefix(slash + 1);
+  }
+  return fmt::format("{}-{}-{}.json", name, model, timestamp);
+}
+
+std::string DefaultOutputFileName(const RunInfo& info, std::string_view mmdd, int64_t image_count,
+                                  std::string_view image_resolution) {
+  bool random = info.dataset_name.rfind("random", 0) == 0;
+  if (info.compat == metrics::Compat::kLmdeploy) {
+    if (random) {
+      return fmt::format("{}_{}_{}_{}_{}.jsonl", info.backend, mmdd, info.num_prompts,
+                         info.random_input_len, info.random_output_len);
+    }
+    return fmt::format("{}_{}_{}_sharegpt.csv", info.backend, mmdd, info.num_prompts);
+  }
+  if (info.dataset_name == "image") {
+    return fmt::format("{}_{}_{}_{}_{}_{}imgs_{}.jsonl", info.backend, mmdd, info.num_prompts,
+                       info.random_input_len, info.random_output_len, image_count,
+                       image_resolution);
+  }
+  if (random) {
+    return fmt::format("{}_{}_{}_{}_{}.jsonl", info.backend, mmdd, info.num_prompts,
+                       info.random_input_len, info.random_output_len);
+  }
+  return fmt::format("{}_{}_{}_{}.jsonl", info.backend, mmdd, info.num_prompts, info.dataset_name);
+}
+
+Expected<std::pair<std::string, std::string>> ParseMetadataPair(std::string_view item) {
+  size_t eq = item.find('=');
+  if (eq == std::string_view::npos || Trim(item.substr(0, eq)).empty()) {
+    return MakeError("--metadata: expected KEY=VALUE, got '{}'", item);
+  }
+  return std::pair{std::string(Trim(item.substr(0, eq))), std::string(Trim(item.substr(eq + 1)))};
+}
+
+}  // namespace servebench::report
