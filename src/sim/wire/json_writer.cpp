@@ -101,7 +101,7 @@ void AppendJsonString(std::string_view s, std::string& out) {
     out.resize(at + s.size() + 2);
     char* p = out.data() + at;
     p[0] = '"';
-    std::memcpy(p + 1, s.data(), s.size());
+    if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
     p[s.size() + 1] = '"';
     return;
   }
