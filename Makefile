@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: all deps build build-asan test test-fast test-asan demo bench format clean
+.PHONY: all deps build binary build-asan test test-fast test-asan demo bench format clean
 
 all: build
 
@@ -16,6 +16,10 @@ $(BUILD)/build.ninja:
 
 build: deps $(BUILD)/build.ninja
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# Only the servebench binary (what `make demo` needs).
+binary: deps $(BUILD)/build.ninja
+	@cmake --build $(BUILD) -j $(JOBS) --target servebench
 
 $(ASAN_BUILD)/build.ninja:
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DSERVEBENCH_SANITIZE=ON \
@@ -36,7 +40,7 @@ test-asan: build-asan
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
-demo: build
+demo: binary
 	@scripts/demo.sh $(BUILD)/servebench
 
 bench: build

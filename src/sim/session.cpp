@@ -426,7 +426,9 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
       Progress progress{new_text,
                         std::span<const int>(ids_.data() + ids_start, ids_.size() - ids_start),
                         text_, emitted, emitted == target ? finish : Finish::kNone};
-      progress.elapsed_s = static_cast<double>(MonotonicNanos() - received_ns) * 1e-9;
+      if (progress.finish != Finish::kNone) {  // SGLang's e2e_latency, on the last event only
+        progress.elapsed_s = static_cast<double>(MonotonicNanos() - received_ns) * 1e-9;
+      }
       int before = sink.events;
       dialect.StreamTokens(ctx, progress, sink);
       trace_.event_tokens.resize(sink.events, 0);
