@@ -94,13 +94,41 @@ void OpenEnvelope(JsonOut& j, const ReplyContext& ctx, std::string_view object) 
   j.ContinueObject(cache.bytes);
 }
 
-void AppendUsageCounts(JsonOut& j, UsageOrder order, int prompt, int completion) {
-  j.Int("prompt_tokens", prompt);
-  if (order == UsageOrder::kPromptTotalCompletion) {
-    j.Int("total_tokens", prompt + completion).Int("completion_tokens", completion);
+void OpenFirstChoice(JsonOut& j, const ReplyContext& ctx, std::string_view object) {
+  OpenEnvelope(j, ctx, object);
+  j.Key("choices").OpenArray().Open().Int("index", 0);
+}
+
+void EndWithUsage(const ReplyContext& ctx, std::string_view object, int completion,
+                  UsageShape shape, EventSink& sink) {
+  if (ctx.include_usage) SendUsageEvent(ctx, object, completion, shape, sink);
+  SendDone(ctx, sink);
+}
+
+void AppendUsage(JsonOut& j, const ReplyContext& ctx, int completion, UsageShape shape) {
+  j.Key("usage").Open().Int("prompt_tokens", ctx.prompt_tokens);
+  if (shape.total_second) {
+    j.Int("total_tokens", ctx.prompt_tokens + completion).Int("completion_tokens", completion);
   } else {
-    j.Int("completion_tokens", completion).Int("total_tokens", prompt + completion);
+    j.Int("completion_tokens", completion).Int("total_tokens", ctx.prompt_tokens + completion);
   }
+  if (shape.null_prompt_details) j.Null("prompt_tokens_details");
+  if (shape.reasoning_tokens) j.Int("reasoning_tokens", 0);
+  if (shape.completion_details) {
+    j.Key("completion_tokens_details").Open().Int("reasoning_tokens", 0).Close();
+  }
+  j.Close();
+}
+
+void SendUsageEvent(const ReplyContext& ctx, std::string_view object, int completion,
+                    UsageShape shape, EventSink& sink) {
+  EventWriter w(ctx);
+  JsonOut j(w.out(), kCompact);
+  OpenEnvelope(j, ctx, object);
+  j.Key("choices").OpenArray().CloseArray();
+  AppendUsage(j, ctx, completion, shape);
+  j.Close();
+  w.Send(sink);
 }
 
 void DialectBase::AppendHead(const ReplyContext& ctx, bool chunked, size_t content_length,
@@ -163,6 +191,19 @@ int PlainStatus(ErrorKind kind) {
       break;
   }
   return 400;
+}
+
+std::string_view PythonErrorType(int status) {
+  switch (status) {
+    case 404:
+      return "NotFoundError";
+    case 429:
+      return "TooManyRequestsError";
+    case 500:
+      return "InternalServerError";
+    default:
+      return "BadRequestError";
+  }
 }
 
 ErrorReply JsonError(int status, std::string body) {

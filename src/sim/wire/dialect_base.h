@@ -43,12 +43,24 @@ std::string_view FinishName(Finish finish);
 // response envelope most families share).
 void OpenEnvelope(JsonOut& j, const ReplyContext& ctx, std::string_view object);
 
-enum class UsageOrder {
-  kPromptTotalCompletion,  // vLLM, SGLang, LMDeploy, trtllm-serve (UsageInfo field order)
-  kPromptCompletionTotal,  // OpenAI, TGI
+// OpenEnvelope, then "choices":[{"index":0 left open for the choice's fields.
+void OpenFirstChoice(JsonOut& j, const ReplyContext& ctx, std::string_view object);
+
+// How a family writes its usage object.
+struct UsageShape {
+  bool total_second = true;  // prompt,total,completion (UsageInfo); else prompt,completion,total
+  bool null_prompt_details = false;  // "prompt_tokens_details":null
+  bool reasoning_tokens = false;     // "reasoning_tokens":0 (SGLang)
+  bool completion_details = false;   // "completion_tokens_details":{"reasoning_tokens":0} (OpenAI)
 };
-// The usage object's three counts as key/values inside an open object (callers add extras).
-void AppendUsageCounts(JsonOut& j, UsageOrder order, int prompt, int completion);
+// "usage":{...} inside an open object.
+void AppendUsage(JsonOut& j, const ReplyContext& ctx, int completion, UsageShape shape);
+// The separate usage event: envelope, "choices":[], usage.
+void SendUsageEvent(const ReplyContext& ctx, std::string_view object, int completion,
+                    UsageShape shape, EventSink& sink);
+// The end of most OpenAI-route streams: the usage event when include_usage asked, then [DONE].
+void EndWithUsage(const ReplyContext& ctx, std::string_view object, int completion,
+                  UsageShape shape, EventSink& sink);
 
 // Common ground of every dialect: heads in the family's HTTP stack's style, pings in
 // sse-starlette's form, errors in-stream by default never.
@@ -70,6 +82,8 @@ class DialectBase : public Dialect {
 
 // The status most families give an error kind: 401, 404, 429, 500, else 400.
 int PlainStatus(ErrorKind kind);
+// The error `type` of the Python servers' ErrorResponse for a PlainStatus status.
+std::string_view PythonErrorType(int status);
 
 // Error bodies shared by several families.
 ErrorReply JsonError(int status, std::string body);

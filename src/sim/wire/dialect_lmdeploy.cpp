@@ -8,30 +8,15 @@
 namespace servebench::sim {
 namespace {
 
-void AppendUsage(JsonOut& j, const ReplyContext& ctx, int completion) {
-  j.Key("usage").Open();
-  AppendUsageCounts(j, UsageOrder::kPromptTotalCompletion, ctx.prompt_tokens, completion);
-  j.Close();
-}
+constexpr UsageShape kUsage{};
 
 // Legacy: usage null except on the finish event when include_usage was asked.
 void AppendInlineUsage(JsonOut& j, const ReplyContext& ctx, const Progress& p) {
   if (ctx.include_usage && p.finish != Finish::kNone) {
-    AppendUsage(j, ctx, p.completion_tokens);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
   } else {
     j.Null("usage");
   }
-}
-
-void SendUsageEvent(const ReplyContext& ctx, std::string_view object, int completion,
-                    EventSink& sink) {
-  EventWriter w(ctx);
-  JsonOut j(w.out(), kCompact);
-  OpenEnvelope(j, ctx, object);
-  j.Key("choices").OpenArray().CloseArray();
-  AppendUsage(j, ctx, completion);
-  j.Close();
-  w.Send(sink);
 }
 
 void AppendErrorObject(JsonOut& j, std::string_view message, int code) {
@@ -86,8 +71,8 @@ class LmdeployCompletions : public LmdeployBase {
   void StreamTokens(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
     EventWriter w(ctx);
     JsonOut j(w.out(), kPython);
-    OpenEnvelope(j, ctx, "text_completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.new_text);
+    OpenFirstChoice(j, ctx, "text_completion");
+    j.Str("text", p.new_text);
     if (legacy_) {
       j.Null("logprobs").Null("gen_tokens").StrOrNull("finish_reason", FinishName(p.finish));
       j.Close().CloseArray();
@@ -103,7 +88,7 @@ class LmdeployCompletions : public LmdeployBase {
 
   void StreamEnd(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
     if (!legacy_ && ctx.include_usage) {
-      SendUsageEvent(ctx, "text_completion", p.completion_tokens, sink);
+      SendUsageEvent(ctx, "text_completion", p.completion_tokens, kUsage, sink);
     }
     SendDone(ctx, sink);
   }
@@ -111,12 +96,12 @@ class LmdeployCompletions : public LmdeployBase {
   std::string FullBody(const ReplyContext& ctx, const Progress& p) const override {
     std::string body;
     JsonOut j(body, kCompact);
-    OpenEnvelope(j, ctx, "text_completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.full_text);
+    OpenFirstChoice(j, ctx, "text_completion");
+    j.Str("text", p.full_text);
     j.Null("logprobs");
     if (legacy_) j.Null("gen_tokens");
     j.StrOrNull("finish_reason", FinishName(p.finish)).Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Close();
     return body;
   }
@@ -130,8 +115,7 @@ class LmdeployChat : public LmdeployBase {
   void StreamTokens(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
     EventWriter w(ctx);
     JsonOut j(w.out(), kCompact);
-    OpenEnvelope(j, ctx, "chat.completion.chunk");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion.chunk");
     j.Key("delta").Open().Str("role", "assistant").Str("content", p.new_text);
     if (legacy_) {
       j.Null("reasoning_content").Null("gen_tokens").Key("tool_calls").OpenArray().CloseArray();
@@ -149,7 +133,7 @@ class LmdeployChat : public LmdeployBase {
 
   void StreamEnd(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
     if (!legacy_ && ctx.include_usage) {
-      SendUsageEvent(ctx, "chat.completion.chunk", p.completion_tokens, sink);
+      SendUsageEvent(ctx, "chat.completion.chunk", p.completion_tokens, kUsage, sink);
     }
     SendDone(ctx, sink);
   }
@@ -157,12 +141,11 @@ class LmdeployChat : public LmdeployBase {
   std::string FullBody(const ReplyContext& ctx, const Progress& p) const override {
     std::string body;
     JsonOut j(body, kCompact);
-    OpenEnvelope(j, ctx, "chat.completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion");
     j.Key("message").Open().Str("role", "assistant").Str("content", p.full_text);
     j.Null("reasoning_content").Null("tool_calls").Close();
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish)).Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Close();
     return body;
   }

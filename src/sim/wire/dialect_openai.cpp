@@ -9,11 +9,7 @@ namespace {
 
 constexpr std::string_view kFingerprint = "fp_7568d46099";
 
-void AppendUsage(JsonOut& j, const ReplyContext& ctx, int completion) {
-  j.Key("usage").Open();
-  AppendUsageCounts(j, UsageOrder::kPromptCompletionTotal, ctx.prompt_tokens, completion);
-  j.Key("completion_tokens_details").Open().Int("reasoning_tokens", 0).Close().Close();
-}
+constexpr UsageShape kUsage{.total_second = false, .completion_details = true};
 
 class OpenaiBase : public DialectBase {
  public:
@@ -97,7 +93,7 @@ class OpenaiChat : public OpenaiBase {
       JsonOut j(w.out(), kCompact);
       OpenEnvelope(j, ctx, "chat.completion.chunk");
       j.Str("system_fingerprint", kFingerprint).Key("choices").OpenArray().CloseArray();
-      AppendUsage(j, ctx, p.completion_tokens);
+      AppendUsage(j, ctx, p.completion_tokens, kUsage);
       j.Close();
       w.Send(sink);
     }
@@ -107,12 +103,11 @@ class OpenaiChat : public OpenaiBase {
   std::string FullBody(const ReplyContext& ctx, const Progress& p) const override {
     std::string body;
     JsonOut j(body, kCompact);
-    OpenEnvelope(j, ctx, "chat.completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion");
     j.Key("message").Open().Str("role", "assistant").Str("content", p.full_text);
     j.Null("refusal").Close();
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish)).Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Str("system_fingerprint", kFingerprint).Close();
     return body;
   }
@@ -141,7 +136,7 @@ class OpenaiCompletions : public OpenaiBase {
       JsonOut j(w.out(), kCompact);
       j.Open().Str("id", ctx.id).Str("object", "text_completion").Int("created", ctx.created);
       j.Key("choices").OpenArray().CloseArray().Str("model", ctx.model);
-      AppendUsage(j, ctx, p.completion_tokens);
+      AppendUsage(j, ctx, p.completion_tokens, kUsage);
       j.Close();
       w.Send(sink);
     }
@@ -154,7 +149,7 @@ class OpenaiCompletions : public OpenaiBase {
     OpenEnvelope(j, ctx, "text_completion");
     j.Key("choices").OpenArray().Open().Str("text", p.full_text).Int("index", 0);
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish)).Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Close();
     return body;
   }

@@ -16,31 +16,16 @@ void AppendMatchedStop(JsonOut& j, const ReplyContext& ctx, Finish finish) {
   }
 }
 
-// UsageInfo as model_dump_json writes it; `drop_nulls` for the final usage event.
-void AppendUsage(JsonOut& j, const ReplyContext& ctx, int completion, bool drop_nulls) {
-  j.Key("usage").Open();
-  AppendUsageCounts(j, UsageOrder::kPromptTotalCompletion, ctx.prompt_tokens, completion);
-  if (!drop_nulls) j.Null("prompt_tokens_details");
-  j.Int("reasoning_tokens", 0).Close();
-}
+// UsageInfo as model_dump_json writes it; the final usage event drops the null.
+constexpr UsageShape kUsage{.null_prompt_details = true, .reasoning_tokens = true};
+constexpr UsageShape kFinalUsage{.reasoning_tokens = true};
 
 void AppendChunkUsage(JsonOut& j, const ReplyContext& ctx, int completion) {
   if (ctx.continuous_usage) {
-    AppendUsage(j, ctx, completion, /*drop_nulls=*/false);
+    AppendUsage(j, ctx, completion, kUsage);
   } else {
     j.Null("usage");
   }
-}
-
-void SendUsageEvent(const ReplyContext& ctx, std::string_view object, int completion,
-                    EventSink& sink) {
-  EventWriter w(ctx);
-  JsonOut j(w.out(), kCompact);
-  OpenEnvelope(j, ctx, object);
-  j.Key("choices").OpenArray().CloseArray();
-  AppendUsage(j, ctx, completion, /*drop_nulls=*/true);
-  j.Close();
-  w.Send(sink);
 }
 
 // The OpenAI routes' error object (ErrorResponse) with its status.
@@ -65,30 +50,11 @@ class SglangOpenaiBase : public DialectBase {
   }
 
   ErrorReply Error(const ReplyContext&, ErrorKind kind, std::string_view message) const override {
-    int status = 400;
-    std::string_view type = "BadRequestError";
-    switch (kind) {
-      case ErrorKind::kUnauthorized:
-        return UnauthorizedError();
-      case ErrorKind::kModelNotFound:
-        status = 404, type = "NotFoundError";
-        break;
-      case ErrorKind::kRateLimited:
-        status = 429, type = "TooManyRequestsError";
-        break;
-      case ErrorKind::kServerError:
-        status = 500, type = "InternalServerError";
-        break;
-      case ErrorKind::kBadRequest:
-      case ErrorKind::kContextLength:
-      case ErrorKind::kMissingModel:
-      case ErrorKind::kStreamOptions:
-      case ErrorKind::kContentType:
-        break;
-    }
+    if (kind == ErrorKind::kUnauthorized) return UnauthorizedError();
+    const int status = PlainStatus(kind);
     std::string body;
     JsonOut j(body, kCompact);
-    AppendErrorObject(j, message, type, status);
+    AppendErrorObject(j, message, PythonErrorType(status), status);
     return JsonError(status, std::move(body));
   }
 };
@@ -100,8 +66,8 @@ class SglangCompletions : public SglangOpenaiBase {
   void StreamTokens(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
     EventWriter w(ctx);
     JsonOut j(w.out(), kCompact);
-    OpenEnvelope(j, ctx, "text_completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.new_text);
+    OpenFirstChoice(j, ctx, "text_completion");
+    j.Str("text", p.new_text);
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish));
     AppendMatchedStop(j, ctx, p.finish);
     j.Close().CloseArray();
@@ -111,19 +77,18 @@ class SglangCompletions : public SglangOpenaiBase {
   }
 
   void StreamEnd(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
-    if (ctx.include_usage) SendUsageEvent(ctx, "text_completion", p.completion_tokens, sink);
-    SendDone(ctx, sink);
+    EndWithUsage(ctx, "text_completion", p.completion_tokens, kFinalUsage, sink);
   }
 
   std::string FullBody(const ReplyContext& ctx, const Progress& p) const override {
     std::string body;
     JsonOut j(body, kCompact);
-    OpenEnvelope(j, ctx, "text_completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.full_text);
+    OpenFirstChoice(j, ctx, "text_completion");
+    j.Str("text", p.full_text);
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish));
     AppendMatchedStop(j, ctx, p.finish);
     j.Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens, /*drop_nulls=*/false);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Null("metadata").Close();
     return body;
   }
@@ -156,31 +121,26 @@ class SglangChat : public SglangOpenaiBase {
     {
       EventWriter w(ctx);
       JsonOut j(w.out(), kCompact);
-      OpenEnvelope(j, ctx, "chat.completion.chunk");
-      j.Key("choices").OpenArray().Open().Int("index", 0);
+      OpenFirstChoice(j, ctx, "chat.completion.chunk");
       AppendDelta(j, "", nullptr);
       j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish));
       AppendMatchedStop(j, ctx, p.finish);
       j.Close().CloseArray().Null("usage").Close();
       w.Send(sink);
     }
-    if (ctx.include_usage) {
-      SendUsageEvent(ctx, "chat.completion.chunk", p.completion_tokens, sink);
-    }
-    SendDone(ctx, sink);
+    EndWithUsage(ctx, "chat.completion.chunk", p.completion_tokens, kFinalUsage, sink);
   }
 
   std::string FullBody(const ReplyContext& ctx, const Progress& p) const override {
     std::string body;
     JsonOut j(body, kCompact);
-    OpenEnvelope(j, ctx, "chat.completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion");
     j.Key("message").Open().Str("role", "assistant").Str("content", p.full_text);
     j.Null("reasoning_content").Null("tool_calls").Close();
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish));
     AppendMatchedStop(j, ctx, p.finish);
     j.Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens, /*drop_nulls=*/false);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Null("metadata").Close();
     return body;
   }
@@ -191,8 +151,7 @@ class SglangChat : public SglangOpenaiBase {
                         EventSink& sink) {
     EventWriter w(ctx);
     JsonOut j(w.out(), kCompact);
-    OpenEnvelope(j, ctx, "chat.completion.chunk");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion.chunk");
     AppendDelta(j, role, content);
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(finish));
     AppendMatchedStop(j, ctx, finish);

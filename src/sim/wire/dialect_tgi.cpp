@@ -139,11 +139,7 @@ void OpenTgiEnvelope(JsonOut& j, const ReplyContext& ctx, std::string_view objec
   j.Str("model", ctx.model).Str("system_fingerprint", kFingerprint);
 }
 
-void AppendUsage(JsonOut& j, const ReplyContext& ctx, int completion) {
-  j.Key("usage").Open();
-  AppendUsageCounts(j, UsageOrder::kPromptCompletionTotal, ctx.prompt_tokens, completion);
-  j.Close();
-}
+constexpr UsageShape kUsage{.total_second = false};
 
 class TgiOpenaiBase : public TgiBase {
  public:
@@ -184,7 +180,7 @@ class TgiChat : public TgiOpenaiBase {
       JsonOut j(w.out(), kCompact);
       OpenTgiEnvelope(j, ctx, "chat.completion.chunk");
       j.Key("choices").OpenArray().CloseArray();
-      AppendUsage(j, ctx, p.completion_tokens);
+      AppendUsage(j, ctx, p.completion_tokens, kUsage);
       j.Close();
       w.Send(sink);
     }
@@ -198,7 +194,7 @@ class TgiChat : public TgiOpenaiBase {
     j.Key("choices").OpenArray().Open().Int("index", 0);
     j.Key("message").Open().Str("role", "assistant").Str("content", p.full_text).Close();
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish)).Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Close();
     return body;
   }
@@ -213,7 +209,7 @@ class TgiCompletions : public TgiOpenaiBase {
     OpenTgiEnvelope(j, ctx, "text_completion");
     j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.new_text);
     j.Null("logprobs").Str("finish_reason", TgiFinishName(p.finish)).Close().CloseArray();
-    if (p.finish != Finish::kNone) AppendUsage(j, ctx, p.completion_tokens);
+    if (p.finish != Finish::kNone) AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Close();
     w.Send(sink);
   }
@@ -228,7 +224,7 @@ class TgiCompletions : public TgiOpenaiBase {
     OpenTgiEnvelope(j, ctx, "text_completion");
     j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.full_text);
     j.Null("logprobs").Str("finish_reason", TgiFinishName(p.finish)).Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Close();
     return body;
   }

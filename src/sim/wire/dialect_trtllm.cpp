@@ -6,12 +6,9 @@
 namespace servebench::sim {
 namespace {
 
-void AppendUsage(JsonOut& j, const ReplyContext& ctx, int completion, bool with_nulls) {
-  j.Key("usage").Open();
-  AppendUsageCounts(j, UsageOrder::kPromptTotalCompletion, ctx.prompt_tokens, completion);
-  if (with_nulls) j.Null("prompt_tokens_details");
-  j.Close();
-}
+// Completions serialize every field; chat drops nulls.
+constexpr UsageShape kFullUsage{.null_prompt_details = true};
+constexpr UsageShape kChatUsage{};
 
 bool ContinuousUsage(const ReplyContext& ctx) {
   return ctx.include_usage && ctx.continuous_usage;
@@ -30,19 +27,6 @@ class TrtllmBase : public DialectBase {
     int status = PlainStatus(kind);
     return JsonError(status, FlatStringError(message));
   }
-
- protected:
-  // The final usage event, `with_nulls` as the route serializes.
-  static void SendUsageEvent(const ReplyContext& ctx, std::string_view object, int completion,
-                             bool with_nulls, EventSink& sink) {
-    EventWriter w(ctx);
-    JsonOut j(w.out(), kCompact);
-    OpenEnvelope(j, ctx, object);
-    j.Key("choices").OpenArray().CloseArray();
-    AppendUsage(j, ctx, completion, with_nulls);
-    j.Close();
-    w.Send(sink);
-  }
 };
 
 class TrtllmCompletions : public TrtllmBase {
@@ -52,12 +36,12 @@ class TrtllmCompletions : public TrtllmBase {
   void StreamTokens(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
     EventWriter w(ctx);
     JsonOut j(w.out(), kCompact);
-    OpenEnvelope(j, ctx, "text_completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.new_text);
+    OpenFirstChoice(j, ctx, "text_completion");
+    j.Str("text", p.new_text);
     j.Null("token_ids").Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish));
     j.Null("stop_reason").Null("avg_decoded_tokens_per_iter").Close().CloseArray();
     if (ContinuousUsage(ctx)) {
-      AppendUsage(j, ctx, p.completion_tokens, /*with_nulls=*/true);
+      AppendUsage(j, ctx, p.completion_tokens, kFullUsage);
     } else {
       j.Null("usage");
     }
@@ -66,21 +50,18 @@ class TrtllmCompletions : public TrtllmBase {
   }
 
   void StreamEnd(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
-    if (ctx.include_usage) {
-      SendUsageEvent(ctx, "text_completion", p.completion_tokens, /*with_nulls=*/true, sink);
-    }
-    SendDone(ctx, sink);
+    EndWithUsage(ctx, "text_completion", p.completion_tokens, kFullUsage, sink);
   }
 
   std::string FullBody(const ReplyContext& ctx, const Progress& p) const override {
     std::string body;
     JsonOut j(body, kCompact);
-    OpenEnvelope(j, ctx, "text_completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.full_text);
+    OpenFirstChoice(j, ctx, "text_completion");
+    j.Str("text", p.full_text);
     j.Null("token_ids").Null("logprobs").Null("context_logits");
     j.StrOrNull("finish_reason", FinishName(p.finish)).Null("stop_reason");
     j.Null("disaggregated_params").Null("avg_decoded_tokens_per_iter").Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens, /*with_nulls=*/true);
+    AppendUsage(j, ctx, p.completion_tokens, kFullUsage);
     j.Null("prompt_token_ids").Close();
     return body;
   }
@@ -91,10 +72,9 @@ class TrtllmChat : public TrtllmBase {
   void StreamStart(const ReplyContext& ctx, EventSink& sink) const override {
     EventWriter w(ctx);
     JsonOut j(w.out(), kCompact);
-    OpenEnvelope(j, ctx, "chat.completion.chunk");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion.chunk");
     j.Key("delta").Open().Str("role", "assistant").Close().Close().CloseArray();
-    if (ContinuousUsage(ctx)) AppendUsage(j, ctx, 0, /*with_nulls=*/false);
+    if (ContinuousUsage(ctx)) AppendUsage(j, ctx, 0, kChatUsage);
     j.Close();
     w.SendWith(" ", sink);  // the server's f"data: {data} \n\n" for the first chunk
   }
@@ -102,33 +82,28 @@ class TrtllmChat : public TrtllmBase {
   void StreamTokens(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
     EventWriter w(ctx);
     JsonOut j(w.out(), kCompact);
-    OpenEnvelope(j, ctx, "chat.completion.chunk");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion.chunk");
     j.Key("delta").Open().Str("content", p.new_text).Close();
     if (p.finish != Finish::kNone) j.Str("finish_reason", FinishName(p.finish));
     j.Close().CloseArray();
-    if (ContinuousUsage(ctx)) AppendUsage(j, ctx, p.completion_tokens, /*with_nulls=*/false);
+    if (ContinuousUsage(ctx)) AppendUsage(j, ctx, p.completion_tokens, kChatUsage);
     j.Close();
     w.Send(sink);
   }
 
   void StreamEnd(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
-    if (ctx.include_usage) {
-      SendUsageEvent(ctx, "chat.completion.chunk", p.completion_tokens, /*with_nulls=*/false, sink);
-    }
-    SendDone(ctx, sink);
+    EndWithUsage(ctx, "chat.completion.chunk", p.completion_tokens, kChatUsage, sink);
   }
 
   std::string FullBody(const ReplyContext& ctx, const Progress& p) const override {
     std::string body;
     JsonOut j(body, kCompact);
-    OpenEnvelope(j, ctx, "chat.completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion");
     j.Key("message").Open().Str("role", "assistant").Str("content", p.full_text);
     j.Null("reasoning_content").Key("tool_calls").OpenArray().CloseArray().Close();
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish)).Null("stop_reason");
     j.Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens, /*with_nulls=*/true);
+    AppendUsage(j, ctx, p.completion_tokens, kFullUsage);
     j.Close();
     return body;
   }

@@ -7,22 +7,7 @@
 namespace servebench::sim {
 namespace {
 
-void AppendUsage(JsonOut& j, const ReplyContext& ctx, int completion) {
-  j.Key("usage").Open();
-  AppendUsageCounts(j, UsageOrder::kPromptTotalCompletion, ctx.prompt_tokens, completion);
-  j.Close();
-}
-
-void SendUsageEvent(const ReplyContext& ctx, std::string_view object, int completion,
-                    EventSink& sink) {
-  EventWriter w(ctx);
-  JsonOut j(w.out(), kCompact);
-  OpenEnvelope(j, ctx, object);
-  j.Key("choices").OpenArray().CloseArray();
-  AppendUsage(j, ctx, completion);
-  j.Close();
-  w.Send(sink);
-}
+constexpr UsageShape kUsage{};
 
 // The in-stream error vLLM writes with json.dumps, then [DONE].
 void SendVllmStreamError(const ReplyContext& ctx, std::string_view message, EventSink& sink) {
@@ -36,28 +21,10 @@ void SendVllmStreamError(const ReplyContext& ctx, std::string_view message, Even
 }
 
 ErrorReply VllmError(ErrorKind kind, std::string_view message) {
-  int status = 400;
-  std::string_view type = "BadRequestError";
-  std::string_view param;
-  switch (kind) {
-    case ErrorKind::kUnauthorized:
-      return UnauthorizedError();
-    case ErrorKind::kModelNotFound:
-      status = 404, type = "NotFoundError", param = "model";
-      break;
-    case ErrorKind::kRateLimited:
-      status = 429, type = "Too Many Requests";
-      break;
-    case ErrorKind::kServerError:
-      status = 500, type = "InternalServerError";
-      break;
-    case ErrorKind::kBadRequest:
-    case ErrorKind::kContextLength:
-    case ErrorKind::kMissingModel:
-    case ErrorKind::kStreamOptions:
-    case ErrorKind::kContentType:
-      break;
-  }
+  if (kind == ErrorKind::kUnauthorized) return UnauthorizedError();
+  const int status = PlainStatus(kind);
+  const std::string_view type = PythonErrorType(status);
+  const std::string_view param = status == 404 ? "model" : "";
   std::string body;
   JsonOut j(body, kCompact);
   j.Open().Key("error").Open().Str("message", message).Str("type", type);
@@ -72,11 +39,10 @@ class VllmChat : public DialectBase {
   void StreamStart(const ReplyContext& ctx, EventSink& sink) const override {
     EventWriter w(ctx);
     JsonOut j(w.out(), kCompact);
-    OpenEnvelope(j, ctx, "chat.completion.chunk");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion.chunk");
     j.Key("delta").Open().Str("role", "assistant").Str("content", "").Close();
     j.Null("logprobs").Null("finish_reason").Close().CloseArray();
-    if (VllmContinuousUsage(ctx)) AppendUsage(j, ctx, 0);
+    if (VllmContinuousUsage(ctx)) AppendUsage(j, ctx, 0, kUsage);
     j.Null("prompt_token_ids").Close();
     w.Send(sink);
   }
@@ -84,20 +50,18 @@ class VllmChat : public DialectBase {
   void StreamTokens(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
     EventWriter w(ctx);
     JsonOut j(w.out(), kCompact);
-    OpenEnvelope(j, ctx, "chat.completion.chunk");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion.chunk");
     j.Key("delta").Open().Str("content", p.new_text).Close();
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish));
     if (p.finish != Finish::kNone) j.Null("stop_reason");
     j.Null("token_ids").Close().CloseArray();
-    if (VllmContinuousUsage(ctx)) AppendUsage(j, ctx, p.completion_tokens);
+    if (VllmContinuousUsage(ctx)) AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Close();
     w.Send(sink);
   }
 
   void StreamEnd(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
-    if (ctx.include_usage) SendUsageEvent(ctx, "chat.completion.chunk", p.completion_tokens, sink);
-    SendDone(ctx, sink);
+    EndWithUsage(ctx, "chat.completion.chunk", p.completion_tokens, kUsage, sink);
   }
 
   void StreamError(const ReplyContext& ctx, std::string_view message,
@@ -108,13 +72,12 @@ class VllmChat : public DialectBase {
   std::string FullBody(const ReplyContext& ctx, const Progress& p) const override {
     std::string body;
     JsonOut j(body, kCompact);
-    OpenEnvelope(j, ctx, "chat.completion");
-    j.Key("choices").OpenArray().Open().Int("index", 0);
+    OpenFirstChoice(j, ctx, "chat.completion");
     j.Key("message").Open().Str("role", "assistant").Null("reasoning_content");
     j.Str("content", p.full_text).Key("tool_calls").OpenArray().CloseArray().Close();
     j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish)).Null("stop_reason");
     j.Close().CloseArray();
-    AppendUsage(j, ctx, p.completion_tokens);
+    AppendUsage(j, ctx, p.completion_tokens, kUsage);
     j.Null("prompt_logprobs").Null("kv_transfer_params").Close();
     return body;
   }
@@ -130,18 +93,17 @@ void VllmCompletions::StreamTokens(const ReplyContext& ctx, const Progress& p,
                                    EventSink& sink) const {
   EventWriter w(ctx);
   JsonOut j(w.out(), kCompact);
-  OpenEnvelope(j, ctx, "text_completion");
-  j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.new_text);
+  OpenFirstChoice(j, ctx, "text_completion");
+  j.Str("text", p.new_text);
   j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish)).Null("stop_reason");
   j.Close().CloseArray();
-  if (VllmContinuousUsage(ctx)) AppendUsage(j, ctx, p.completion_tokens);
+  if (VllmContinuousUsage(ctx)) AppendUsage(j, ctx, p.completion_tokens, kUsage);
   j.Close();
   w.Send(sink);
 }
 
 void VllmCompletions::StreamEnd(const ReplyContext& ctx, const Progress& p, EventSink& sink) const {
-  if (ctx.include_usage) SendUsageEvent(ctx, "text_completion", p.completion_tokens, sink);
-  SendDone(ctx, sink);
+  EndWithUsage(ctx, "text_completion", p.completion_tokens, kUsage, sink);
 }
 
 void VllmCompletions::StreamError(const ReplyContext& ctx, std::string_view message,
@@ -152,11 +114,11 @@ void VllmCompletions::StreamError(const ReplyContext& ctx, std::string_view mess
 std::string VllmCompletions::FullBody(const ReplyContext& ctx, const Progress& p) const {
   std::string body;
   JsonOut j(body, kCompact);
-  OpenEnvelope(j, ctx, "text_completion");
-  j.Key("choices").OpenArray().Open().Int("index", 0).Str("text", p.full_text);
+  OpenFirstChoice(j, ctx, "text_completion");
+  j.Str("text", p.full_text);
   j.Null("logprobs").StrOrNull("finish_reason", FinishName(p.finish)).Null("stop_reason");
   j.Null("prompt_logprobs").Close().CloseArray();
-  AppendUsage(j, ctx, p.completion_tokens);
+  AppendUsage(j, ctx, p.completion_tokens, kUsage);
   j.Null("kv_transfer_params").Close();
   return body;
 }
