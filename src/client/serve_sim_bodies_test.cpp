@@ -98,21 +98,26 @@ class ReaderSink : public SseSink {
 };
 
 struct Exchange {
+  explicit Exchange(const protocol::ReaderOptions& options, size_t max_event_bytes)
+      : sse(max_event_bytes), reader(options, parser), sink(reader), stream(options.stream) {}
   SseParser sse;
   protocol::JsonParser parser;
   protocol::StreamReader reader;
   ReaderSink sink;
   bool stream;
   std::string body;  // non-streaming replies are one event: the whole body
-  explicit Exchange(const protocol::ReaderOptions& options)
-      : reader(options, parser), sink(reader), stream(options.stream) {}
+  SseParser::Result framing = SseParser::Result::kOk;
+  long status = 0;
+  std::string sent;
 };
 
 size_t OnBytes(char* data, size_t size, size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
   std::string_view bytes(data, size * count);
   if (exchange->stream) {
-    exchange->sse.Feed(bytes, MonotonicNanos(), exchange->sink);
+    if (exchange->framing == SseParser::Result::kOk) {
+      exchange->framing = exchange->sse.Feed(bytes, MonotonicNanos(), exchange->sink);
+    }
   } else {
     exchange->body += bytes;
   }
@@ -125,24 +130,19 @@ struct Case {
   bool stream;
 };
 
-void RunCase(const std::string& base_url, const Case& c, int tokens_per_event) {
-  SCOPED_TRACE(c.backend + " family=" + c.family + (c.stream ? " stream" : " non-stream"));
+// Sends one request built by BuildRequestBody and reads the reply into `exchange`.
+void Send(const std::string& base_url, const Case& c, int64_t output_len, Exchange& exchange) {
   const protocol::BackendInfo& backend = **protocol::FindBackend(c.backend);
   protocol::RequestInput input;
   input.text = "The capital of France is";
-  input.output_len = 5;
+  input.output_len = output_len;
   protocol::RequestOptions options;
   options.model = "serve-sim";
   options.stream = c.stream;
   options.synthetic_dataset = true;  // strict backends ask to ignore EOS as for random data
   auto body = protocol::BuildRequestBody(backend, input, options);
   ASSERT_TRUE(body) << body.error().message;
-
-  protocol::ReaderOptions reader_options;
-  reader_options.style = backend.style;
-  reader_options.stream = c.stream;
-  reader_options.expected_tokens = input.output_len;
-  Exchange exchange(reader_options);
+  exchange.sent = *body;
 
   std::string url = base_url + std::string(protocol::RequestPath(backend, c.stream));
   CURL* curl = curl_easy_init();
@@ -156,22 +156,37 @@ void RunCase(const std::string& base_url, const Case& c, int tokens_per_event) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
   CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &exchange.status);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   ASSERT_EQ(rc, CURLE_OK) << curl_easy_strerror(rc);
-  ASSERT_EQ(status, 200) << "body sent: " << *body << "\nreply: " << exchange.body;
-
-  protocol::StreamReader& r = exchange.reader;
+  if (exchange.framing != SseParser::Result::kOk) return;
   if (c.stream) {
-    EXPECT_EQ(exchange.sse.Finish(MonotonicNanos(), exchange.sink), SseParser::Result::kOk);
+    exchange.framing = exchange.sse.Finish(MonotonicNanos(), exchange.sink);
   } else {
     protocol::PaddedEvent padded(exchange.body);
-    r.OnEvent(padded.view(), MonotonicNanos());
+    exchange.reader.OnEvent(padded.view(), MonotonicNanos());
   }
+}
+
+protocol::ReaderOptions ReaderOptionsFor(const Case& c, int64_t output_len) {
+  protocol::ReaderOptions options;
+  options.style = (*protocol::FindBackend(c.backend))->style;
+  options.stream = c.stream;
+  options.expected_tokens = output_len;
+  return options;
+}
+
+void RunCase(const std::string& base_url, const Case& c, int tokens_per_event) {
+  SCOPED_TRACE(c.backend + " family=" + c.family + (c.stream ? " stream" : " non-stream"));
+  const protocol::BackendInfo& backend = **protocol::FindBackend(c.backend);
+  Exchange exchange(ReaderOptionsFor(c, 5), kDefaultMaxEventBytes);
+  Send(base_url, c, 5, exchange);
+  ASSERT_EQ(exchange.status, 200) << "body sent: " << exchange.sent << "\nreply: " << exchange.body;
+  ASSERT_EQ(exchange.framing, SseParser::Result::kOk);
+  protocol::StreamReader& r = exchange.reader;
   ASSERT_EQ(r.failure(), protocol::ReaderFailure::kNone)
-      << r.error_detail() << "\nbody sent: " << *body;
+      << r.error_detail() << "\nbody sent: " << exchange.sent;
   // Every generated token is one word with a leading space.
   size_t words = 0;
   for (char ch : r.generated_text())
@@ -232,6 +247,59 @@ TEST(ServeSimBodies, CrlfSeveralTokensPerEventAndEmptyEvents) {
   if (sim.base_url().empty()) GTEST_SKIP() << "SERVEBENCH_BIN not set (run through ctest)";
   for (const Case& c : AllCases())
     RunCase(sim.base_url(), c, 2);
+}
+
+// §10 items 24 and 25 with serve-sim's own bytes: malformed data, invalid UTF-8, an oversized
+// event under and over --max-event-bytes, and SGLang's in-band error for a too-long prompt.
+TEST(ServeSimBodies, FaultsAndInBandErrors) {
+  struct FaultCase {
+    std::vector<std::string> flags;
+    size_t max_event_bytes;
+    protocol::ReaderFailure failure;
+    SseParser::Result framing;
+  };
+  const auto kMalformed = protocol::ReaderFailure::kMalformedEvent;
+  const auto kNone = protocol::ReaderFailure::kNone;
+  for (const FaultCase& f : std::initializer_list<FaultCase>{
+           {{"--fault", "malformed-event"},
+            kDefaultMaxEventBytes,
+            kMalformed,
+            SseParser::Result::kOk},
+           {{"--fault", "invalid-utf8"}, kDefaultMaxEventBytes, kMalformed, SseParser::Result::kOk},
+           {{"--fault", "oversized-event", "--oversized-bytes", "2097152"},
+            kDefaultMaxEventBytes,
+            kNone,
+            SseParser::Result::kOk},
+           {{"--fault", "oversized-event", "--oversized-bytes", "2097152"},
+            size_t{1} << 20,
+            kNone,
+            SseParser::Result::kEventTooLarge},
+       }) {
+    SimProcess sim(f.flags);
+    if (sim.base_url().empty()) GTEST_SKIP() << "SERVEBENCH_BIN not set (run through ctest)";
+    for (const Case& c : std::initializer_list<Case>{
+             {"vllm", "vllm", true}, {"sglang", "", true}, {"vllm-chat", "lmdeploy", true}}) {
+      // serve-sim (at the time of writing) does not apply oversized-event to /generate.
+      if (f.flags[1] == "oversized-event" && c.backend == "sglang") continue;
+      SCOPED_TRACE(f.flags[1] + " " + c.backend + " max " + std::to_string(f.max_event_bytes));
+      Exchange exchange(ReaderOptionsFor(c, 5), f.max_event_bytes);
+      Send(sim.base_url(), c, 5, exchange);
+      EXPECT_EQ(exchange.status, 200);
+      EXPECT_EQ(exchange.framing, f.framing);
+      EXPECT_EQ(exchange.reader.failure(), f.failure) << exchange.reader.error_detail();
+    }
+  }
+  // A 5-word prompt over a 4-token context: SGLang answers 200 and reports it in the stream.
+  SimProcess small({"--max-model-len", "4"});
+  if (small.base_url().empty()) GTEST_SKIP();
+  Case native{"sglang", "", true};
+  Exchange exchange(ReaderOptionsFor(native, 64), kDefaultMaxEventBytes);
+  Send(small.base_url(), native, 64, exchange);
+  EXPECT_EQ(exchange.status, 200);
+  EXPECT_EQ(exchange.reader.failure(), protocol::ReaderFailure::kStreamError);
+  EXPECT_NE(exchange.reader.error_detail().find("context length"), std::string::npos)
+      << exchange.reader.error_detail();
+  EXPECT_TRUE(exchange.reader.done());
 }
 
 }  // namespace
