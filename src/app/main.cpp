@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   servebench::app::CommandRunner runner;
   servebench::app::AddServeSimCommand(app, runner);
   servebench::app::AddTokenizeCommand(app, runner);
+  servebench::app::AddChatTemplateCommand(app, runner);
 
   try {
     app.parse(argc, argv);

@@ -87,6 +87,11 @@ struct Node {
   Body body;
   Body else_body;
   bool recursive = false;
+  // Whether a macro's body names varargs, kwargs or caller: jinja2 accepts extra positional or
+  // keyword arguments (and a call block's caller) only then.
+  bool uses_varargs = false;
+  bool uses_kwargs = false;
+  bool uses_caller = false;
 };
 
 }  // namespace servebench::tmpl

@@ -121,7 +121,7 @@ class JsonWriter {
   }
 
   void Write(const Value& v, int depth) {
-    if (depth > 512) Fail("ValueError: Circular reference detected");
+    if (depth > 1000) Fail("ValueError: Circular reference detected");
     switch (v.kind()) {
       case Value::Kind::kNone:
         out_ += "null";

@@ -1,6 +1,7 @@
 #include "template/lexer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -336,7 +337,11 @@ class Lexer {
     for (size_t i = start; i < p; ++i) {
       if (src_[i] != '_') text += src_[i];
     }
-    if (!is_float && text.size() > 18) Error(start, "integer literal too large");
+    int64_t unused = 0;
+    if (!is_float &&
+        std::from_chars(text.data(), text.data() + text.size(), unused).ec != std::errc()) {
+      Error(start, "integer literal too large (integers are 64-bit here)");
+    }
     Emit(is_float ? Token::Type::kFloat : Token::Type::kInt, std::move(text), start);
     return p;
   }

@@ -244,7 +244,9 @@ class Parser {
     ExpectBlockEnd();
     int saved = loop_depth_;
     loop_depth_ = 0;
+    macros_.push_back(node.get());
     node->body = Subparse({"endmacro"});
+    macros_.pop_back();
     loop_depth_ = saved;
     EndTag();
     return node;
@@ -256,7 +258,9 @@ class Parser {
     node->expr = Expression(true);
     if (node->expr->kind != Expr::Kind::kCall) Error(at, "expected call");
     ExpectBlockEnd();
+    macros_.push_back(node.get());
     node->body = Subparse({"endcall"});
+    macros_.pop_back();
     EndTag();
     return node;
   }
@@ -470,6 +474,11 @@ class Parser {
         if (tok.text == "true" || tok.text == "True") return literal(Value(true));
         if (tok.text == "false" || tok.text == "False") return literal(Value(false));
         if (tok.text == "none" || tok.text == "None") return literal(Value(None{}));
+        for (Node* macro : macros_) {
+          macro->uses_varargs |= tok.text == "varargs";
+          macro->uses_kwargs |= tok.text == "kwargs";
+          macro->uses_caller |= tok.text == "caller";
+        }
         auto e = Make(Expr::Kind::kName, tok.line);
         e->name = tok.text;
         return e;
@@ -675,6 +684,7 @@ class Parser {
   size_t i_ = 0;
   int depth_ = 0;
   int loop_depth_ = 0;
+  std::vector<Node*> macros_;  // macros and call blocks being parsed, innermost last
 };
 
 }  // namespace

@@ -98,10 +98,10 @@ Value PercentFormat(const std::string& format, const Value& args) {
     const Value& v = values[next++];
     switch (conv) {
       case 's':
-        out += ToStr(v);
+        out += spec.size() > 1 ? fmt::sprintf(spec + "s", ToStr(v)) : ToStr(v);
         break;
       case 'r':
-        out += Repr(v);
+        out += spec.size() > 1 ? fmt::sprintf(spec + "s", Repr(v)) : Repr(v);
         break;
       case 'd':
       case 'i':
@@ -536,6 +536,15 @@ Value Renderer::MakeMacro(const Node& node) {
     std::vector<bool> bound(macro->params.size(), false);
     std::vector<Value> varargs;
     auto kwargs = Value::Dict();
+    std::string name_of_macro = macro->kind == Node::Kind::kMacro ? macro->name : "caller";
+    auto reject = [&](std::string message) {
+      --call_depth_;
+      Fail(std::move(message));
+    };
+    if (args.positional.size() > macro->params.size() && !macro->uses_varargs) {
+      reject(fmt::format("macro '{}' takes not more than {} argument(s)", name_of_macro,
+                         macro->params.size()));
+    }
     for (size_t i = 0; i < args.positional.size(); ++i) {
       if (i < macro->params.size()) {
         frame->vars[macro->params[i].name] = args.positional[i];
@@ -556,15 +565,16 @@ Value Renderer::MakeMacro(const Node& node) {
         frame->vars[name] = value;
         bound[i] = matched = true;
       }
-      if (!matched) {
-        if (name == "caller") {
-          frame->vars["caller"] = value;
-        } else {
-          kwargs.dict().Set(name, value);
-        }
+      if (matched) continue;
+      if (name == "caller" && macro->uses_caller) {
+        frame->vars["caller"] = value;
+      } else if (macro->uses_kwargs) {
+        kwargs.dict().Set(name, value);
+      } else {
+        reject(fmt::format("macro '{}' takes no keyword argument '{}'", name_of_macro, name));
       }
     }
-    frame->vars["varargs"] = Value::List(std::move(varargs));
+    frame->vars["varargs"] = Value::List(std::move(varargs), /*tuple=*/true);
     frame->vars["kwargs"] = kwargs;
     auto saved = scope_;
     scope_ = frame;

@@ -17,7 +17,7 @@ namespace servebench::tmpl {
 // Bounds on work, so hostile templates fail with an error instead of hanging or exhausting
 // memory. Python has no such bounds, but no chat template comes near them.
 struct RenderLimits {
-  int64_t max_steps = 20'000'000;  // statements executed plus loop iterations plus calls
+  int64_t max_steps = 5'000'000;  // statements executed plus loop iterations plus calls
   size_t max_output = 64 << 20;    // bytes of any one string built
   int max_call_depth = 256;        // nested macro calls
 };

@@ -1,5 +1,7 @@
 #include "template/value.h"
 
+#include "template/template_error.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -172,7 +174,23 @@ std::string StringRepr(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// Deep enough for any real data; a namespace that holds itself stops here.
+constexpr int kMaxReprDepth = 1000;
+
+std::string ReprAt(const Value& v, int depth);
+
+}  // namespace
+
 std::string Repr(const Value& v) {
+  return ReprAt(v, 0);
+}
+
+namespace {
+
+std::string ReprAt(const Value& v, int depth) {
+  if (depth > kMaxReprDepth) Fail("maximum recursion depth exceeded while printing a value");
   switch (v.kind()) {
     case Value::Kind::kString:
       return StringRepr(v.as_string());
@@ -181,7 +199,7 @@ std::string Repr(const Value& v) {
       std::string out = l.is_tuple ? "(" : "[";
       for (size_t i = 0; i < l.items.size(); ++i) {
         if (i > 0) out += ", ";
-        out += Repr(l.items[i]);
+        out += ReprAt(l.items[i], depth + 1);
       }
       if (l.is_tuple && l.items.size() == 1) out += ",";
       out += l.is_tuple ? ")" : "]";
@@ -194,7 +212,7 @@ std::string Repr(const Value& v) {
       for (const auto& [k, item] : d.items) {
         if (!first) out += ", ";
         first = false;
-        out += StringRepr(k) + ": " + Repr(item);
+        out += StringRepr(k) + ": " + ReprAt(item, depth + 1);
       }
       out += d.is_namespace ? "}>" : "}";
       return out;
@@ -203,6 +221,8 @@ std::string Repr(const Value& v) {
       return ToStr(v);
   }
 }
+
+}  // namespace
 
 std::string ToStr(const Value& v) {
   switch (v.kind()) {
