@@ -62,14 +62,14 @@ double Measure(const Shape& shape, int connections, int requests, int tokens) {
   auto request = [&](bool close) {
     return std::string("POST ") + shape.path +
            " HTTP/1.1\r\nHost: b\r\nContent-Type: application/json\r\nContent-Length: " +
-           std::to_string(body.size()) + (close ? "\r\nConnection: close" : "") + "\r\n\r\n" +
-           body;
+           std::to_string(body.size()) + (close ? "\r\nConnection: close" : "") + "\r\n\r\n" + body;
   };
   std::vector<int> fds;
   std::vector<std::string> outgoing(connections);
   for (int c = 0; c < connections; ++c) {
     int per = requests / connections;
-    for (int i = 0; i < per; ++i) outgoing[c] += request(i == per - 1);
+    for (int i = 0; i < per; ++i)
+      outgoing[c] += request(i == per - 1);
     fds.push_back(Connect(server.port()));
   }
   std::vector<size_t> sent(connections, 0);
@@ -130,8 +130,9 @@ int main() {
       {"tgi /generate_stream", Family::kTgi, "/generate_stream",
        R"({"inputs":"hello world","parameters":{"max_new_tokens":TOKENS,"details":true}})"},
   };
-  std::printf("serve-sim --instant, 1 server thread, 2,000 requests x 256 tokens on 8 keep-alive "
-              "connections\n");
+  std::printf(
+      "serve-sim --instant, 1 server thread, 2,000 requests x 256 tokens on 8 keep-alive "
+      "connections\n");
   for (const Shape& shape : shapes) {
     double best = 0;
     for (int round = 0; round < 3; ++round) {

@@ -252,3 +252,61 @@ TEST_F(ConformanceTest, NonStreamingFamilyRoutes) {
 
 }  // namespace
 }  // namespace servebench::sim
+
+namespace servebench::sim {
+namespace {
+
+TEST_F(SimServerTest, CrlfStyleSeparatesEventsWithCrlf) {
+  SimOptions o = Instant();
+  o.crlf = true;
+  o.family = Family::kVllm;
+  StartServer(o);
+  ChunkedResponse r = ParseChunked(client_->Raw(client_->RawPost(
+      "/v1/completions", R"({"model":"serve-sim","prompt":"x","max_tokens":2,"stream":true})")));
+  ASSERT_EQ(r.chunks.size(), 3u);
+  for (const auto& chunk : r.chunks)
+    EXPECT_TRUE(chunk.ends_with("\r\n\r\n")) << chunk;
+  EXPECT_EQ(r.chunks.back(), "data: [DONE]\r\n\r\n");
+}
+
+TEST_F(SimServerTest, TgiKeepAliveCommentWhileIdle) {
+  SimOptions o;
+  o.pace_ttft_ms = 250;
+  o.pace_itl_ms = 1;
+  o.keepalive_ms = 60;
+  o.family = Family::kTgi;
+  StartServer(o);
+  ChunkedResponse r = ParseChunked(client_->Raw(
+      client_->RawPost("/generate_stream", R"({"inputs":"x","parameters":{"max_new_tokens":2}})")));
+  ASSERT_GE(r.chunks.size(), 3u);
+  EXPECT_EQ(r.chunks[0], ":\n\n");
+  EXPECT_TRUE(r.chunks.back().starts_with("data:{")) << "no [DONE] on TGI's native stream";
+}
+
+TEST_F(SimServerTest, TritonAccumulatedText) {
+  SimOptions o = Instant();
+  o.trt_accumulate = true;
+  StartServer(o);
+  ChunkedResponse r = ParseChunked(client_->Raw(
+      client_->RawPost("/v2/models/ensemble/generate_stream",
+                       R"({"text_input":"x","max_tokens":3,"min_length":3,"stream":true})")));
+  ASSERT_EQ(r.chunks.size(), 3u);
+  std::regex text(R"re("text_output":"([^"]*)")re");
+  std::smatch m1, m3;
+  ASSERT_TRUE(std::regex_search(r.chunks[0], m1, text));
+  ASSERT_TRUE(std::regex_search(r.chunks[2], m3, text));
+  EXPECT_TRUE(m3[1].str().starts_with(m1[1].str()));
+  EXPECT_GT(m3[1].str().size(), m1[1].str().size());
+}
+
+TEST_F(SimServerTest, TgiNativeStreamIsOneTokenPerEvent) {
+  SimOptions o = Instant();
+  o.tokens_per_event = 4;
+  StartServer(o);
+  ChunkedResponse r = ParseChunked(client_->Raw(
+      client_->RawPost("/generate_stream", R"({"inputs":"x","parameters":{"max_new_tokens":5}})")));
+  EXPECT_EQ(r.chunks.size(), 5u);
+}
+
+}  // namespace
+}  // namespace servebench::sim

@@ -327,7 +327,9 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
   text_.reserve(static_cast<size_t>(target) * 6);
   ids_.reserve(static_cast<size_t>(target));
 
-  const int per_event = std::max(1, o.tokens_per_event);
+  // TGI's native stream carries exactly one token per event, whatever the flag says.
+  const int per_event =
+      request.route == Route::kTgiGenerateStream ? 1 : std::max(1, o.tokens_per_event);
   const int fault_token = std::max(1, target / 2);  // where mid-stream faults strike
   std::string& out = out_;
 
