@@ -42,23 +42,53 @@ error_code ReadOptionalInt(JsonValue result, std::optional<int64_t>* out) {
   return SUCCESS;
 }
 
+namespace {
+
+// The value if it has the given type, else nullopt (with no error).
+simdjson::simdjson_result<std::optional<simdjson::ondemand::value>> ValueOfType(JsonValue result,
+                                                                                json_type wanted) {
+  simdjson::ondemand::value value;
+  if (auto error = result.get(value)) return error;
+  json_type type;
+  if (auto error = value.type().get(type)) return error;
+  if (type != wanted) return std::optional<simdjson::ondemand::value>();
+  return std::optional<simdjson::ondemand::value>(value);
+}
+
+}  // namespace
+
+error_code ReadOptionalDouble(JsonValue result, std::optional<double>* out) {
+  std::optional<simdjson::ondemand::value> value;
+  if (auto error = ValueOfType(result, json_type::number).get(value)) return error;
+  if (!value) return SUCCESS;
+  double number;
+  if (auto error = value->get_double().get(number)) return error;
+  *out = number;
+  return SUCCESS;
+}
+
+error_code ReadStringIfString(JsonValue result, std::string_view* out) {
+  std::optional<simdjson::ondemand::value> value;
+  if (auto error = ValueOfType(result, json_type::string).get(value)) return error;
+  return value ? value->get_string().get(*out) : SUCCESS;
+}
+
+error_code ReadOptionalBool(JsonValue result, bool* out) {
+  std::optional<simdjson::ondemand::value> value;
+  if (auto error = ValueOfType(result, json_type::boolean).get(value)) return error;
+  return value ? value->get_bool().get(*out) : SUCCESS;
+}
+
 error_code ReadFinishReason(JsonValue result, std::string_view* out) {
   simdjson::ondemand::value value;
   if (auto error = result.get(value)) return error;
   json_type type;
   if (auto error = value.type().get(type)) return error;
   if (type == json_type::string) return value.get_string().get(*out);
-  if (type != json_type::object) return SUCCESS;  // null (or a shape we do not know)
-  simdjson::ondemand::object object;
-  if (auto error = value.get_object().get(object)) return error;
-  for (auto field : object) {
-    simdjson::ondemand::raw_json_string key;
-    if (auto error = field.key().get(key)) return error;
-    if (key == "type") {
-      if (auto error = ReadOptionalString(field.value(), out)) return error;
-    }
-  }
-  return SUCCESS;
+  // SGLang's object form {"type": ...}; null (or a shape we do not know) is none.
+  return ForEachField(JsonValue(std::move(value)), [&](Key key, Field& field) {
+    return key == "type" ? ReadOptionalString(field.value(), out) : SUCCESS;
+  });
 }
 
 namespace {
@@ -93,23 +123,13 @@ error_code ReadError(JsonValue result, EventFacts& facts) {
   if (type == json_type::null) return SUCCESS;
   facts.error = true;
   if (type == json_type::string) return value.get_string().get(facts.error_message);
-  if (type != json_type::object) return SUCCESS;
-  simdjson::ondemand::object object;
-  if (auto error = value.get_object().get(object)) return error;
-  for (auto field : object) {
-    simdjson::ondemand::raw_json_string key;
-    if (auto error = field.key().get(key)) return error;
-    error_code error = SUCCESS;
-    if (key == "message") {
-      error = ReadOptionalString(field.value(), &facts.error_message);
-    } else if (key == "type") {
-      error = ReadOptionalString(field.value(), &facts.error_type);
-    } else if (key == "code" || key == "http_status_code") {
-      error = ReadCode(field.value(), facts.error_code);
-    }
-    if (error) return error;
-  }
-  return SUCCESS;
+  return ForEachField(JsonValue(std::move(value)), [&](Key key, Field& field) {
+    if (key == "message") return ReadOptionalString(field.value(), &facts.error_message);
+    if (key == "type") return ReadOptionalString(field.value(), &facts.error_type);
+    if (key == "code" || key == "http_status_code")
+      return ReadCode(field.value(), facts.error_code);
+    return SUCCESS;
+  });
 }
 
 }  // namespace servebench::protocol

@@ -8,7 +8,6 @@ namespace servebench::protocol {
 using simdjson::error_code;
 using simdjson::SUCCESS;
 using simdjson::ondemand::json_type;
-using simdjson::ondemand::raw_json_string;
 
 namespace {
 
@@ -21,136 +20,94 @@ struct ChoiceFields {
   std::string_view finish_reason;
 };
 
-// tool_calls: [{"index":0,"id":...,"type":"function","function":{"name":...,"arguments":...}}]
-error_code ReadToolCalls(JsonValue result, std::string& scratch) {
+// The elements of an array value (null or another type: none).
+template <typename OnElement>
+error_code ForEachElement(JsonValue result, OnElement&& on_element) {
   simdjson::ondemand::value value;
   if (auto error = result.get(value)) return error;
   json_type type;
   if (auto error = value.type().get(type)) return error;
   if (type != json_type::array) return SUCCESS;
-  simdjson::ondemand::array calls;
-  if (auto error = value.get_array().get(calls)) return error;
-  for (auto call_result : calls) {
-    simdjson::ondemand::object call;
-    if (auto error = call_result.get_object().get(call)) return error;
-    for (auto field : call) {
-      raw_json_string key;
-      if (auto error = field.key().get(key)) return error;
-      if (!(key == "function")) continue;
-      simdjson::ondemand::value function_value;
-      if (auto error = field.value().get(function_value)) return error;
-      if (auto error = function_value.type().get(type)) return error;
-      if (type != json_type::object) continue;
-      simdjson::ondemand::object function;
-      if (auto error = function_value.get_object().get(function)) return error;
-      for (auto part : function) {
-        raw_json_string part_key;
-        if (auto error = part.key().get(part_key)) return error;
-        if (part_key == "name" || part_key == "arguments") {
-          std::string_view text;
-          if (auto error = ReadOptionalString(part.value(), &text)) return error;
-          scratch.append(text);
-        }
-      }
-    }
+  simdjson::ondemand::array array;
+  if (auto error = value.get_array().get(array)) return error;
+  for (auto element : array) {
+    if (auto error = on_element(element)) return error;
   }
   return SUCCESS;
+}
+
+// tool_calls: [{"index":0,"id":...,"type":"function","function":{"name":...,"arguments":...}}]
+error_code ReadToolCalls(JsonValue tool_calls, std::string& scratch) {
+  return ForEachElement(tool_calls, [&](JsonValue call) {
+    return ForEachField(call, [&](Key key, Field& function) {
+      if (!(key == "function")) return SUCCESS;
+      return ForEachField(function.value(), [&](Key part, Field& text_value) {
+        if (!(part == "name") && !(part == "arguments")) return SUCCESS;
+        std::string_view text;
+        if (auto error = ReadOptionalString(text_value.value(), &text)) return error;
+        scratch.append(text);
+        return SUCCESS;
+      });
+    });
+  });
 }
 
 // `delta` of a chunk or `message` of a whole chat body.
-error_code ReadMessage(JsonValue result, ChoiceFields& choice, std::string& scratch) {
-  simdjson::ondemand::value value;
-  if (auto error = result.get(value)) return error;
-  json_type type;
-  if (auto error = value.type().get(type)) return error;
-  if (type == json_type::null) return SUCCESS;
-  simdjson::ondemand::object message;
-  if (auto error = value.get_object().get(message)) return error;
-  for (auto field : message) {
-    raw_json_string key;
-    if (auto error = field.key().get(key)) return error;
-    error_code error = SUCCESS;
-    if (key == "content") {
-      error = ReadOptionalString(field.value(), &choice.content);
-    } else if (key == "reasoning_content") {
-      error = ReadOptionalString(field.value(), &choice.reasoning_content);
-    } else if (key == "reasoning") {
-      error = ReadOptionalString(field.value(), &choice.reasoning);
-    } else if (key == "tool_calls") {
-      error = ReadToolCalls(field.value(), scratch);
-    }
-    if (error) return error;
-  }
-  return SUCCESS;
+error_code ReadMessage(JsonValue message, ChoiceFields& choice, std::string& scratch) {
+  return ForEachField(message, [&](Key key, Field& field) {
+    if (key == "content") return ReadOptionalString(field.value(), &choice.content);
+    if (key == "reasoning_content")
+      return ReadOptionalString(field.value(), &choice.reasoning_content);
+    if (key == "reasoning") return ReadOptionalString(field.value(), &choice.reasoning);
+    if (key == "tool_calls") return ReadToolCalls(field.value(), scratch);
+    return SUCCESS;
+  });
 }
 
-error_code ReadChoices(JsonValue result, bool stream, JsonParser::Impl& impl) {
+error_code ReadChoices(JsonValue choices, bool stream, JsonParser::Impl& impl) {
   EventFacts& facts = impl.facts;
-  simdjson::ondemand::value value;
-  if (auto error = result.get(value)) return error;
-  json_type type;
-  if (auto error = value.type().get(type)) return error;
-  if (type == json_type::null) return SUCCESS;
-  simdjson::ondemand::array choices;
-  if (auto error = value.get_array().get(choices)) return error;
-  for (auto choice_result : choices) {
+  error_code error = ForEachElement(choices, [&](JsonValue element) {
     facts.has_choices = true;
     simdjson::ondemand::object object;
-    if (auto error = choice_result.get_object().get(object)) return error;
+    if (auto error = element.get_object().get(object)) return error;
     ChoiceFields choice;
     size_t scratch_before = impl.tool_scratch.size();
-    for (auto field : object) {
-      raw_json_string key;
-      if (auto error = field.key().get(key)) return error;
-      error_code error = SUCCESS;
-      if (key == "index") {
-        error = ReadOptionalInt(field.value(), &choice.index);
-      } else if (key == "text") {
-        error = ReadOptionalString(field.value(), &choice.text);
-      } else if (key == (stream ? "delta" : "message")) {
-        error = ReadMessage(field.value(), choice, impl.tool_scratch);
-      } else if (key == "finish_reason") {
-        error = ReadFinishReason(field.value(), &choice.finish_reason);
+    auto error = ForEachField(object, [&](Key key, Field& field) {
+      if (key == "index") return ReadOptionalInt(field.value(), &choice.index);
+      if (key == "text") return ReadOptionalString(field.value(), &choice.text);
+      if (key == (stream ? "delta" : "message")) {
+        return ReadMessage(field.value(), choice, impl.tool_scratch);
       }
-      if (error) return error;
-    }
+      if (key == "finish_reason") return ReadFinishReason(field.value(), &choice.finish_reason);
+      return SUCCESS;
+    });
+    if (error) return error;
     if (choice.index.value_or(0) != 0) {
       facts.other_choice_index = true;
       impl.tool_scratch.resize(scratch_before);
-      continue;
+      return SUCCESS;
     }
     // A completions choice has `text`, a chat choice `content`; never both.
     facts.text = choice.text.empty() ? choice.content : choice.text;
     facts.reasoning =
         choice.reasoning_content.empty() ? choice.reasoning : choice.reasoning_content;
     if (!choice.finish_reason.empty()) facts.finish_reason = choice.finish_reason;
-  }
+    return SUCCESS;
+  });
   facts.tool_text = impl.tool_scratch;
-  return SUCCESS;
+  return error;
 }
 
-error_code ReadUsage(JsonValue result, EventFacts& facts) {
-  simdjson::ondemand::value value;
-  if (auto error = result.get(value)) return error;
-  json_type type;
-  if (auto error = value.type().get(type)) return error;
-  if (type != json_type::object) return SUCCESS;  // null
-  simdjson::ondemand::object usage;
-  if (auto error = value.get_object().get(usage)) return error;
-  facts.has_usage = true;
-  for (auto field : usage) {
-    raw_json_string key;
-    if (auto error = field.key().get(key)) return error;
-    error_code error = SUCCESS;
-    if (key == "prompt_tokens") {
-      error = ReadOptionalInt(field.value(), &facts.prompt_tokens);
-    } else if (key == "completion_tokens") {
-      error = ReadOptionalInt(field.value(), &facts.completion_tokens);
+error_code ReadUsage(JsonValue usage, EventFacts& facts) {
+  return ForEachField(usage, [&](Key key, Field& field) {
+    facts.has_usage = true;
+    if (key == "prompt_tokens") return ReadOptionalInt(field.value(), &facts.prompt_tokens);
+    if (key == "completion_tokens") {
+      if (auto error = ReadOptionalInt(field.value(), &facts.completion_tokens)) return error;
+      facts.counter = facts.completion_tokens;
     }
-    if (error) return error;
-  }
-  facts.counter = facts.completion_tokens;
-  return SUCCESS;
+    return SUCCESS;
+  });
 }
 
 }  // namespace
@@ -158,26 +115,13 @@ error_code ReadUsage(JsonValue result, EventFacts& facts) {
 error_code ReadOpenAiEvent(simdjson::ondemand::object root, bool stream, JsonParser::Impl& impl) {
   EventFacts& facts = impl.facts;
   impl.tool_scratch.clear();
-  for (auto field : root) {
-    raw_json_string key;
-    if (auto error = field.key().get(key)) return error;
-    error_code error = SUCCESS;
-    if (key == "choices") {
-      error = ReadChoices(field.value(), stream, impl);
-    } else if (key == "usage") {
-      error = ReadUsage(field.value(), facts);
-    } else if (key == "error") {
-      error = ReadError(field.value(), facts);
-    } else if (key == "id") {
-      simdjson::ondemand::value value;
-      if ((error = field.value().get(value))) return error;
-      json_type type;
-      if ((error = value.type().get(type))) return error;
-      if (type == json_type::string) error = value.get_string().get(facts.id);
-    }
-    if (error) return error;
-  }
-  return SUCCESS;
+  return ForEachField(root, [&](Key key, Field& field) {
+    if (key == "choices") return ReadChoices(field.value(), stream, impl);
+    if (key == "usage") return ReadUsage(field.value(), facts);
+    if (key == "error") return ReadError(field.value(), facts);
+    if (key == "id") return ReadStringIfString(field.value(), &facts.id);
+    return SUCCESS;
+  });
 }
 
 }  // namespace servebench::protocol

@@ -4,24 +4,13 @@
 
 namespace servebench::protocol {
 
-using simdjson::error_code;
-using simdjson::SUCCESS;
-using simdjson::ondemand::raw_json_string;
-
-error_code ReadTrtEvent(simdjson::ondemand::object root, JsonParser::Impl& impl) {
+simdjson::error_code ReadTrtEvent(simdjson::ondemand::object root, JsonParser::Impl& impl) {
   EventFacts& facts = impl.facts;
-  for (auto field : root) {
-    raw_json_string key;
-    if (auto error = field.key().get(key)) return error;
-    error_code error = SUCCESS;
-    if (key == "text_output") {
-      error = ReadOptionalString(field.value(), &facts.text);
-    } else if (key == "error") {
-      error = ReadError(field.value(), facts);
-    }
-    if (error) return error;
-  }
-  return SUCCESS;
+  return ForEachField(root, [&](Key key, Field& field) {
+    if (key == "text_output") return ReadOptionalString(field.value(), &facts.text);
+    if (key == "error") return ReadError(field.value(), facts);
+    return simdjson::SUCCESS;
+  });
 }
 
 }  // namespace servebench::protocol
