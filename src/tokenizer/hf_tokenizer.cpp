@@ -15,6 +15,7 @@
 #include "tokenizer/post_processor.h"
 #include "tokenizer/pre_tokenizer.h"
 #include "tokenizer/unicode.h"
+#include "tokenizer/word_cache.h"
 
 namespace servebench::tokenizer {
 
@@ -44,6 +45,9 @@ class HfTokenizer : public Tokenizer {
   SpecialTokenIds& mutable_special_ids() { return special_ids_; }
 
  private:
+  // The ids of `text` before post-processing, appended to `ids`.
+  void EncodeText(std::string_view text, std::vector<int32_t>& ids) const;
+
   std::unique_ptr<Normalizer> normalizer_;
   std::unique_ptr<PreTokenizer> pre_tokenizer_;
   std::unique_ptr<Model> model_;
@@ -51,6 +55,9 @@ class HfTokenizer : public Tokenizer {
   std::unique_ptr<Decoder> decoder_;
   AddedVocabulary added_;
   size_t vocab_size_ = 0;
+  // Whole short texts -> ids: the client counts the tokens of tiny chunks very often.
+  uint64_t text_cache_owner_ = WordCache::NewOwnerId();
+  static constexpr size_t kCachedTextBytes = 16;
 };
 
 Expected<std::vector<AddedToken>> ReadAddedTokens(json::Object root) {
@@ -127,6 +134,24 @@ Status HfTokenizer::Load(json::Object root) {
 
 void HfTokenizer::EncodeInto(std::string_view text, bool add_special_tokens,
                              std::vector<int32_t>& ids) const {
+  size_t start = ids.size();
+  if (!text.empty() && text.size() <= kCachedTextBytes) {
+    WordCache& cache = WordCache::ForThread(text_cache_owner_);
+    bool found;
+    auto cached = cache.Find(text, &found);
+    if (found) {
+      ids.insert(ids.end(), cached.begin(), cached.end());
+    } else {
+      EncodeText(text, ids);
+      cache.Insert(text, std::span<const int32_t>(ids.data() + start, ids.size() - start));
+    }
+  } else {
+    EncodeText(text, ids);
+  }
+  if (add_special_tokens && post_processor_) post_processor_->Apply(ids, start);
+}
+
+void HfTokenizer::EncodeText(std::string_view text, std::vector<int32_t>& ids) const {
   thread_local PieceList list;
   thread_local std::string normalized;
   list.Clear();
@@ -155,7 +180,6 @@ void HfTokenizer::EncodeInto(std::string_view text, bool add_special_tokens,
   }
   added_.Split(list, /*normalized=*/true);
   if (pre_tokenizer_) pre_tokenizer_->Apply(list);
-  size_t start = ids.size();
   for (const Piece& p : list.pieces) {
     if (p.added_id >= 0) {
       ids.push_back(p.added_id);
@@ -163,7 +187,6 @@ void HfTokenizer::EncodeInto(std::string_view text, bool add_special_tokens,
       model_->Tokenize(list.Text(p), ids);
     }
   }
-  if (add_special_tokens && post_processor_) post_processor_->Apply(ids, start);
 }
 
 std::string HfTokenizer::Decode(std::span<const int32_t> ids, bool skip_special_tokens) const {

@@ -32,11 +32,36 @@ void ForEachChar(std::string_view s, Fn&& fn) {
   }
 }
 
+// Whether NFC leaves `text` as it is, judged quickly and conservatively: every character is in a
+// range that NFC never changes and that never combines with a neighbour (below U+0300 before
+// the combining marks, Cyrillic letters, kana, CJK ideographs, Hangul syllables, fullwidth
+// forms). Anything else takes the full normalization.
+bool SurelyNfc(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    char32_t c = DecodeUtf8(s, i, &len);
+    bool stable = c < 0x300 || (c >= 0x400 && c <= 0x482) || (c >= 0x2010 && c <= 0x2027) ||
+                  (c >= 0x3000 && c <= 0x3029) || (c >= 0x3041 && c <= 0x3096) ||
+                  (c >= 0x30A1 && c <= 0x30FA) || (c >= 0x4E00 && c <= 0x9FFF) ||
+                  (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xFF01 && c <= 0xFF5E);
+    if (!stable) return false;
+    i += len;
+  }
+  return true;
+}
+
 class UnicodeForm : public Normalizer {
  public:
   explicit UnicodeForm(int options) : options_(options) {}
   void Apply(std::string& text) const override {
     if (IsAscii(text)) return;  // every normalization form leaves ASCII as is
+    if (options_ == (UTF8PROC_STABLE | UTF8PROC_COMPOSE) && SurelyNfc(text)) return;
     utf8proc_uint8_t* out = nullptr;
     utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                                       static_cast<utf8proc_ssize_t>(text.size()), &out,

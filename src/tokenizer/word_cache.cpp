@@ -1,5 +1,6 @@
 #include "tokenizer/word_cache.h"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstring>
@@ -34,7 +35,7 @@ WordCache& WordCache::ForThread(uint64_t owner) {
 }
 
 void WordCache::Clear() {
-  slots_.assign(kSlots, Slot{0, 0, 0, 0, 0});
+  slots_.assign(kSlots, Slot{});
   keys_.clear();
   ids_.clear();
   size_ = 0;
@@ -48,10 +49,13 @@ std::span<const int32_t> WordCache::Find(std::string_view word, bool* found) con
   size_t i = h & (kSlots - 1);
   while (slots_[i].key_length != 0) {
     const Slot& s = slots_[i];
-    if (s.hash_low == low && s.key_length == word.size() &&
-        std::memcmp(keys_.data() + s.key_offset, word.data(), word.size()) == 0) {
-      *found = true;
-      return std::span<const int32_t>(ids_.data() + s.ids_offset, s.ids_length);
+    if (s.hash_low == low && s.key_length == word.size()) {
+      const char* key = word.size() <= kInlineKey ? s.key : keys_.data() + s.key_offset;
+      if (std::memcmp(key, word.data(), word.size()) == 0) {
+        *found = true;
+        const int32_t* ids = s.ids_length <= kInlineIds ? s.ids : ids_.data() + s.ids[0];
+        return std::span<const int32_t>(ids, s.ids_length);
+      }
     }
     i = (i + 1) & (kSlots - 1);
   }
@@ -59,17 +63,28 @@ std::span<const int32_t> WordCache::Find(std::string_view word, bool* found) con
 }
 
 void WordCache::Insert(std::string_view word, std::span<const int32_t> ids) {
-  if (word.empty() || word.size() > kMaxWordBytes || ids.size() > 0xFFFF) return;
+  if (word.empty() || word.size() > kMaxWordBytes || ids.size() > kMaxIds) return;
   if (slots_.empty() || size_ >= kMaxEntries) Clear();
   uint64_t h = HashBytes(word);
-  auto low = static_cast<uint32_t>(h >> 32);
   size_t i = h & (kSlots - 1);
   while (slots_[i].key_length != 0)
     i = (i + 1) & (kSlots - 1);
-  slots_[i] = Slot{low, static_cast<uint32_t>(keys_.size()), static_cast<uint32_t>(ids_.size()),
-                   static_cast<uint16_t>(word.size()), static_cast<uint16_t>(ids.size())};
-  keys_.append(word);
-  ids_.insert(ids_.end(), ids.begin(), ids.end());
+  Slot& s = slots_[i];
+  s.hash_low = static_cast<uint32_t>(h >> 32);
+  s.key_length = static_cast<uint8_t>(word.size());
+  s.ids_length = static_cast<uint8_t>(ids.size());
+  if (word.size() <= kInlineKey) {
+    std::memcpy(s.key, word.data(), word.size());
+  } else {
+    s.key_offset = static_cast<uint32_t>(keys_.size());
+    keys_.append(word);
+  }
+  if (ids.size() <= kInlineIds) {
+    std::copy(ids.begin(), ids.end(), s.ids);
+  } else {
+    s.ids[0] = static_cast<int32_t>(ids_.size());
+    ids_.insert(ids_.end(), ids.begin(), ids.end());
+  }
   ++size_;
 }
 

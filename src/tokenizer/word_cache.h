@@ -13,6 +13,7 @@ namespace servebench::tokenizer {
 class WordCache {
  public:
   static constexpr size_t kMaxWordBytes = 128;
+  static constexpr size_t kMaxIds = 255;
 
   // The calling thread's cache for the model whose unique id is `owner`.
   static WordCache& ForThread(uint64_t owner);
@@ -24,16 +25,22 @@ class WordCache {
   void Insert(std::string_view word, std::span<const int32_t> ids);
 
  private:
+  // One cache line or so: short words and their ids (most words are one or two tokens) sit in
+  // the slot itself, so a hit touches no other memory.
   struct Slot {
     uint32_t hash_low;
-    uint32_t key_offset;
-    uint32_t ids_offset;
-    uint16_t key_length;  // 0: empty slot (empty words are never cached)
-    uint16_t ids_length;
+    uint8_t key_length;  // 0: empty slot (empty words are never cached)
+    uint8_t ids_length;
+    uint32_t key_offset;  // into keys_ when key_length > kInlineKey
+    int32_t ids[2];       // inline when ids_length <= 2, else ids[0] is an offset into ids_
+    char key[16];
   };
+  static constexpr size_t kInlineKey = sizeof(Slot::key);
+  static constexpr size_t kInlineIds = 2;
+
   void Clear();
 
-  static constexpr size_t kSlots = 1 << 16;
+  static constexpr size_t kSlots = 1 << 18;
   static constexpr size_t kMaxEntries = kSlots / 2;
   std::vector<Slot> slots_;
   std::string keys_;
