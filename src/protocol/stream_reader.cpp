@@ -26,6 +26,8 @@ void StreamReader::Reset(int64_t expected_tokens) {
   options_.expected_tokens = expected_tokens;
   result_ = EventResult();
   text_.clear();
+  // Generated words average well under 8 bytes: appends rarely reallocate.
+  text_.reserve(static_cast<size_t>(std::clamp<int64_t>(expected_tokens, 0, 1 << 20)) * 8);
   reasoning_.clear();
   token_events_.clear();
   // One event per token plus a few without (role chunk, EOS): appends do not reallocate.

@@ -9,6 +9,9 @@
 // with simdjson On-Demand through a JsonParser the caller owns (one per event-loop thread, shared
 // by that thread's readers), so the data handed to OnEvent() must be followed by kJsonPadding
 // readable bytes (client::SseParser guarantees it; tests use PaddedEvent()).
+//
+// Non-streaming replies (ReaderOptions::stream = false, spec §4.6) are one event: hand the whole
+// body (padded) to OnEvent() once; it yields at most one token event, timed by that call.
 #pragma once
 
 #include <cstdint>
