@@ -1,0 +1,373 @@
+#include "client/http_loop.h"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "common/clock.h"
+
+namespace servebench::client {
+namespace {
+
+// epoll user data for the loop's own descriptors; sockets use their fd (never this large).
+constexpr uint64_t kScheduleTimer = ~uint64_t{0};
+constexpr uint64_t kCurlTimer = ~uint64_t{0} - 1;
+constexpr uint64_t kInbox = ~uint64_t{0} - 2;
+
+// The stamp of the socket event being processed on this thread: libcurl's callbacks run inside
+// curl_multi_socket_action and hand the bytes of that event's read to the calls.
+thread_local int64_t tls_read_ns = 0;
+
+void ArmAbsolute(int timer_fd, int64_t ns) {
+  itimerspec spec{};
+  if (ns > 0) {
+    spec.it_value.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+    spec.it_value.tv_nsec = ns % 1'000'000'000;
+  }
+  timerfd_settime(timer_fd, TFD_TIMER_ABSTIME, &spec, nullptr);
+}
+
+void Consume(int fd) {
+  uint64_t value;
+  while (read(fd, &value, sizeof value) == sizeof value) {
+  }
+}
+
+// A failure before any response byte on a connection that had served earlier requests: the
+// server closed it while idle (uvicorn does after 5 s) as the request went out.
+bool IsIdleCloseRace(CURLcode code) {
+  return code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING;
+}
+
+}  // namespace
+
+HttpLoop::HttpLoop(const HttpLoopOptions& options) : options_(options) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+HttpLoop::~HttpLoop() {
+  for (CURL* easy : idle_easies_)
+    curl_easy_cleanup(easy);
+  if (multi_ != nullptr) curl_multi_cleanup(multi_);
+  for (int fd : {epoll_fd_, schedule_timer_fd_, curl_timer_fd_, inbox_fd_}) {
+    if (fd >= 0) close(fd);
+  }
+}
+
+Status HttpLoop::Init() {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  schedule_timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  curl_timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  inbox_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd_ < 0 || schedule_timer_fd_ < 0 || curl_timer_fd_ < 0 || inbox_fd_ < 0) {
+    return MakeError("client event loop: cannot create epoll/timer descriptors: {}",
+                     std::strerror(errno));
+  }
+  for (auto [fd, tag] : {std::pair{schedule_timer_fd_, kScheduleTimer},
+                         std::pair{curl_timer_fd_, kCurlTimer}, std::pair{inbox_fd_, kInbox}}) {
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = tag;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
+  }
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) return MakeError("client event loop: curl_multi_init failed");
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpLoop::OnSocket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &HttpLoop::OnTimer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  if (options_.max_connections > 0) {
+    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                      static_cast<long>(options_.max_connections));
+  }
+  // Keep as many idle connections as calls may run at once, or reuse would be lost at high
+  // concurrency (libcurl's default pool is 4 × the handles added).
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 100'000L);
+  if (options_.http2) curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  return Ok();
+}
+
+void HttpLoop::Post(HttpCall* call, int64_t start_ns) {
+  {
+    std::lock_guard lock(inbox_mutex_);
+    inbox_.push_back(Timed{start_ns, call, 0});
+  }
+  uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(inbox_fd_, &one, sizeof one);
+}
+
+void HttpLoop::AbortAt(HttpCall* call, int64_t ns) {
+  timed_.push(Timed{ns, call, call->generation_});
+  ArmScheduleTimer();
+}
+
+void HttpLoop::RequestStop() {
+  stop_.store(true, std::memory_order_relaxed);
+  uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = write(inbox_fd_, &one, sizeof one);
+}
+
+void HttpLoop::DrainInbox() {
+  std::vector<Timed> posted;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    posted.swap(inbox_);
+  }
+  for (const Timed& t : posted)
+    timed_.push(t);
+}
+
+void HttpLoop::Configure(HttpCall* call, bool fresh_connection) {
+  CURL* easy = call->easy_;
+  curl_easy_setopt(easy, CURLOPT_URL, std::string(call->url).c_str());
+  if (call->method_get) {
+    curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(call->request_body.size()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, call->request_body.data());
+  }
+  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, call->headers);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &HttpLoop::OnWrite);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, call);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &HttpLoop::OnHeader);
+  curl_easy_setopt(easy, CURLOPT_HEADERDATA, call);
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, call);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, call->error_);
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 256L * 1024);
+  if (options_.timeout_ms > 0) curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options_.timeout_ms);
+  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
+                   options_.http2
+                       ? (call->url.starts_with("https://") ? CURL_HTTP_VERSION_2TLS
+                                                            : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE)
+                       : CURL_HTTP_VERSION_1_1);
+  if (options_.insecure) {
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  bool fresh = fresh_connection || options_.new_connection_per_request;
+  curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
+  curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, options_.new_connection_per_request ? 1L : 0L);
+}
+
+void HttpLoop::Start(HttpCall* call, int64_t now) {
+  if (idle_easies_.empty()) {
+    call->easy_ = curl_easy_init();
+  } else {
+    call->easy_ = idle_easies_.back();
+    idle_easies_.pop_back();
+    curl_easy_reset(call->easy_);
+  }
+  ++call->generation_;
+  call->started_ = true;
+  call->got_bytes_ = false;
+  call->abort_ = false;
+  call->status_ = 0;
+  call->error_[0] = '\0';
+  Configure(call, call->retried_);
+  call->running_index_ = running_.size();
+  running_.push_back(call);
+  if (!call->retried_) call->OnStart(now);
+  curl_multi_add_handle(multi_, call->easy_);
+}
+
+void HttpLoop::RunDue(int64_t now) {
+  while (!timed_.empty() && timed_.top().ns <= now) {
+    Timed t = timed_.top();
+    timed_.pop();
+    if (t.generation == 0) {
+      Start(t.call, now);
+    } else if (t.call->started_ && t.call->generation_ == t.generation) {
+      // The deadline of a call that is still running: end it as if it had asked to stop.
+      t.call->abort_ = true;
+      curl_multi_remove_handle(multi_, t.call->easy_);
+      HttpOutcome outcome;
+      outcome.code = CURLE_ABORTED_BY_CALLBACK;
+      outcome.end_ns = now;
+      outcome.aborted = true;
+      End(t.call, outcome);
+    }
+  }
+}
+
+void HttpLoop::ArmScheduleTimer() {
+  int64_t next = timed_.empty() ? 0 : timed_.top().ns;
+  if (next == armed_ns_) return;
+  armed_ns_ = next;
+  ArmAbsolute(schedule_timer_fd_, next);
+}
+
+void HttpLoop::SocketAction(curl_socket_t fd, int flags, int64_t now) {
+  tls_read_ns = now;
+  int running = 0;
+  curl_multi_socket_action(multi_, fd, flags, &running);
+  CollectDone(now);
+}
+
+void HttpLoop::CollectDone(int64_t now) {
+  int queued = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+    if (message->msg != CURLMSG_DONE) continue;
+    HttpCall* call = nullptr;
+    curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &call);
+    CURLcode code = message->data.result;
+    long connects = 0;
+    curl_easy_getinfo(message->easy_handle, CURLINFO_NUM_CONNECTS, &connects);
+    curl_multi_remove_handle(multi_, message->easy_handle);
+    HttpOutcome outcome;
+    outcome.code = code;
+    outcome.end_ns = now;
+    outcome.reused_connection = connects == 0;
+    if (code != CURLE_OK && outcome.reused_connection && !call->got_bytes_ && !call->retried_ &&
+        !call->abort_ && IsIdleCloseRace(code)) {
+      // Exactly one retry, on a new connection; the original send time stays.
+      call->retried_ = true;
+      Forget(call);
+      idle_easies_.push_back(call->easy_);
+      Start(call, now);
+      continue;
+    }
+    outcome.aborted = call->abort_;
+    End(call, outcome);
+  }
+}
+
+void HttpLoop::End(HttpCall* call, HttpOutcome& outcome) {
+  long status = 0;
+  curl_easy_getinfo(call->easy_, CURLINFO_RESPONSE_CODE, &status);
+  outcome.status = status;
+  outcome.retried = call->retried_;
+  outcome.error = call->error_[0] != '\0' ? std::string_view(call->error_)
+                                          : std::string_view(curl_easy_strerror(outcome.code));
+  idle_easies_.push_back(call->easy_);
+  call->easy_ = nullptr;
+  call->started_ = false;
+  ++call->generation_;
+  Forget(call);
+  call->OnEnd(outcome);
+}
+
+void HttpLoop::Forget(HttpCall* call) {
+  HttpCall* last = running_.back();
+  running_[call->running_index_] = last;
+  last->running_index_ = call->running_index_;
+  running_.pop_back();
+}
+
+int HttpLoop::OnSocket(CURL*, curl_socket_t fd, int what, void* user, void* socket_data) {
+  auto* loop = static_cast<HttpLoop*>(user);
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(loop->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    curl_multi_assign(loop->multi_, fd, nullptr);
+    return 0;
+  }
+  epoll_event event{};
+  event.data.u64 = static_cast<uint64_t>(fd);
+  if (what & CURL_POLL_IN) event.events |= EPOLLIN;
+  if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
+  if (socket_data == nullptr) {
+    epoll_ctl(loop->epoll_fd_, EPOLL_CTL_ADD, fd, &event);
+    // Any non-null marker: this socket is registered.
+    curl_multi_assign(loop->multi_, fd, loop);
+  } else {
+    epoll_ctl(loop->epoll_fd_, EPOLL_CTL_MOD, fd, &event);
+  }
+  return 0;
+}
+
+int HttpLoop::OnTimer(CURLM*, long timeout_ms, void* user) {
+  auto* loop = static_cast<HttpLoop*>(user);
+  if (timeout_ms < 0) {
+    ArmAbsolute(loop->curl_timer_fd_, 0);
+  } else if (timeout_ms == 0) {
+    // Not from inside libcurl's callback: the loop calls socket_action before it sleeps again.
+    loop->curl_timeout_now_ = true;
+  } else {
+    ArmAbsolute(loop->curl_timer_fd_, MonotonicNanos() + timeout_ms * 1'000'000);
+  }
+  return 0;
+}
+
+size_t HttpLoop::OnWrite(char* data, size_t size, size_t count, void* user) {
+  auto* call = static_cast<HttpCall*>(user);
+  size_t bytes = size * count;
+  call->got_bytes_ = true;
+  if (!call->OnBody(std::string_view(data, bytes), tls_read_ns)) {
+    call->abort_ = true;
+    return CURL_WRITEFUNC_ERROR;
+  }
+  return bytes;
+}
+
+size_t HttpLoop::OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* call = static_cast<HttpCall*>(user);
+  size_t bytes = size * count;
+  call->got_bytes_ = true;
+  std::string_view line(data, bytes);
+  if (line.starts_with("HTTP/")) {
+    // A new status line (after a 100 Continue, or a redirect): remember its code.
+    size_t space = line.find(' ');
+    call->status_ = space == std::string_view::npos ? 0 : std::atol(line.data() + space + 1);
+  } else if ((line == "\r\n" || line == "\n") && call->status_ >= 200) {
+    call->OnHeaders(call->status_, tls_read_ns);
+  }
+  return bytes;
+}
+
+void HttpLoop::Run() {
+  // Timers on this thread fire when due, not up to 50 µs later (the default slack).
+  prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+  constexpr int kMaxEvents = 256;
+  epoll_event events[kMaxEvents];
+  while (!stop_.load(std::memory_order_relaxed)) {
+    int64_t now = MonotonicNanos();
+    if (curl_timeout_now_) {
+      curl_timeout_now_ = false;
+      SocketAction(CURL_SOCKET_TIMEOUT, 0, now);
+    }
+    RunDue(now);
+    ArmScheduleTimer();
+    int n = epoll_wait(epoll_fd_, events, kMaxEvents, curl_timeout_now_ ? 0 : -1);
+    for (int i = 0; i < n; ++i) {
+      uint64_t tag = events[i].data.u64;
+      if (tag == kScheduleTimer) {
+        Consume(schedule_timer_fd_);
+        armed_ns_ = -1;
+      } else if (tag == kCurlTimer) {
+        Consume(curl_timer_fd_);
+        SocketAction(CURL_SOCKET_TIMEOUT, 0, MonotonicNanos());
+      } else if (tag == kInbox) {
+        Consume(inbox_fd_);
+        DrainInbox();
+      } else {
+        int flags = 0;
+        if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
+        if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+        if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+        // The read timestamp: taken before libcurl reads and before anything is parsed.
+        SocketAction(static_cast<curl_socket_t>(tag), flags, MonotonicNanos());
+      }
+    }
+  }
+  // Stopped: every call still running ends now (calls may not outlive the loop's attention).
+  int64_t now = MonotonicNanos();
+  while (!running_.empty()) {
+    HttpCall* call = running_.back();
+    curl_multi_remove_handle(multi_, call->easy_);
+    HttpOutcome outcome;
+    outcome.code = CURLE_ABORTED_BY_CALLBACK;
+    outcome.end_ns = now;
+    outcome.stopped = true;
+    End(call, outcome);
+  }
+}
+
+}  // namespace servebench::client

@@ -1,0 +1,153 @@
+// HttpLoop: one event loop of the client, a libcurl multi handle driven by its own epoll.
+//
+// A loop starts each request (an HttpCall) at its scheduled monotonic time, to the microsecond:
+// the schedule is a heap served by an absolute timerfd on a thread whose timer slack is 1 ns.
+// Every socket event is stamped with CLOCK_MONOTONIC before libcurl reads from the socket, and
+// every body byte that read delivers is handed to the call with that stamp, on the loop's thread,
+// so that parsing happens beside the read and never waits on another stream.
+//
+// Threads: a loop and its calls belong to the thread that runs Run(). Post() and RequestStop()
+// may be called from any thread; everything else is for the loop's thread (the calls' callbacks
+// included).
+#pragma once
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace servebench::client {
+
+struct HttpLoopOptions {
+  bool http2 = false;      // --http2: HTTP/2 (prior knowledge on http://, ALPN on https://)
+  bool insecure = false;   // --insecure: no certificate or host name checks
+  int64_t timeout_ms = 0;  // per-request timeout (--request-timeout); 0 = none
+  // --compat sglang|lmdeploy: a new connection per request (their clients' behaviour), so TCP
+  // set-up is inside TTFT there too. Otherwise connections are kept alive and reused.
+  bool new_connection_per_request = false;
+  size_t max_connections = 0;  // pool size; 0 = as many as requests in flight
+};
+
+// How a transfer ended.
+struct HttpOutcome {
+  CURLcode code = CURLE_OK;  // CURLE_OK, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, ...
+  long status = 0;           // HTTP status, 0 when none arrived
+  int64_t end_ns = 0;        // stamp of the read that completed (or broke) the transfer
+  bool reused_connection = false;
+  bool retried = false;    // re-sent once on a new connection (idle-close race)
+  bool aborted = false;    // ended by the call (OnBody returned false) or by AbortAt()
+  bool stopped = false;    // ended by RequestStop()
+  std::string_view error;  // libcurl's message, valid during OnEnd
+};
+
+class HttpLoop;
+
+// One request and its response. The caller owns it and keeps it alive until OnEnd().
+class HttpCall {
+ public:
+  virtual ~HttpCall() = default;
+
+  // The request. Must stay valid and unchanged from Post() to OnEnd(). `headers` should contain
+  // "Expect:" so that libcurl does not wait for 100-continue on large bodies.
+  std::string_view url;
+  std::string_view request_body;  // POST body; GET when `method_get`
+  bool method_get = false;
+  curl_slist* headers = nullptr;
+
+  // The request was handed to libcurl at `ns` (monotonic): its actual send time.
+  virtual void OnStart(int64_t ns) { (void)ns; }
+  // The status line and headers arrived (stamp of the read that completed them).
+  virtual void OnHeaders(long status, int64_t ns) {
+    (void)status;
+    (void)ns;
+  }
+  // Body bytes (decoded from chunked framing) delivered by the read stamped `read_ns`. Returning
+  // false ends the transfer at once (OnEnd follows with `aborted`).
+  virtual bool OnBody(std::string_view bytes, int64_t read_ns) = 0;
+  virtual void OnEnd(const HttpOutcome& outcome) = 0;
+
+ private:
+  friend class HttpLoop;
+  CURL* easy_ = nullptr;
+  uint32_t generation_ = 0;  // invalidates stale AbortAt() deadlines
+  bool started_ = false;
+  size_t running_index_ = 0;
+  bool got_bytes_ = false;  // any response byte (header or body) arrived
+  bool retried_ = false;
+  bool abort_ = false;
+  long status_ = 0;
+  char error_[CURL_ERROR_SIZE] = {};
+};
+
+class HttpLoop {
+ public:
+  explicit HttpLoop(const HttpLoopOptions& options);
+  ~HttpLoop();
+  HttpLoop(const HttpLoop&) = delete;
+  HttpLoop& operator=(const HttpLoop&) = delete;
+
+  // Fails when the kernel refuses an epoll, timerfd or eventfd descriptor.
+  Status Init();
+
+  // Starts `call` at monotonic `start_ns` (at once when it has passed). Thread-safe.
+  void Post(HttpCall* call, int64_t start_ns);
+  // Ends `call` at `ns` if it is still running then (e.g. `[DONE]` arrived but the message does
+  // not end: --done-grace-ms). Loop thread only.
+  void AbortAt(HttpCall* call, int64_t ns);
+
+  // Serves calls until RequestStop(); calls still running then end with `stopped`.
+  void Run();
+  // Thread-safe.
+  void RequestStop();
+
+  // Calls started and not yet ended (loop thread).
+  size_t active() const { return running_.size(); }
+
+ private:
+  struct Timed {
+    int64_t ns;
+    HttpCall* call;
+    uint32_t generation;  // 0: a start; else an abort deadline for this generation
+    bool operator>(const Timed& o) const { return ns > o.ns; }
+  };
+
+  static int OnSocket(CURL* easy, curl_socket_t fd, int what, void* loop, void* socket_data);
+  static int OnTimer(CURLM* multi, long timeout_ms, void* loop);
+  static size_t OnWrite(char* data, size_t size, size_t count, void* call);
+  static size_t OnHeader(char* data, size_t size, size_t count, void* call);
+
+  void Start(HttpCall* call, int64_t now);
+  void Configure(HttpCall* call, bool fresh_connection);
+  void RunDue(int64_t now);
+  void ArmScheduleTimer();
+  void SocketAction(curl_socket_t fd, int flags, int64_t now);
+  void CollectDone(int64_t now);
+  void End(HttpCall* call, HttpOutcome& outcome);
+  void Forget(HttpCall* call);  // removes `call` from running_
+  void DrainInbox();
+
+  HttpLoopOptions options_;
+  CURLM* multi_ = nullptr;
+  int epoll_fd_ = -1;
+  int schedule_timer_fd_ = -1;
+  int curl_timer_fd_ = -1;
+  int inbox_fd_ = -1;
+  bool curl_timeout_now_ = false;
+  int64_t armed_ns_ = -1;
+  std::vector<HttpCall*> running_;
+  std::priority_queue<Timed, std::vector<Timed>, std::greater<Timed>> timed_;
+  std::vector<CURL*> idle_easies_;
+
+  std::mutex inbox_mutex_;
+  std::vector<Timed> inbox_;  // guarded by inbox_mutex_
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace servebench::client
