@@ -121,7 +121,9 @@ Status HfTokenizer::Load(json::Object root) {
   auto added = ReadAddedTokens(root);
   if (!added) return std::unexpected(added.error());
   vocab_size_ = model_->VocabSize();
-  for (const AddedToken& t : *added) {
+  for (AddedToken& t : *added) {
+    // As in HF: a token the model's vocabulary already has keeps the model's id.
+    if (auto id = model_->TokenToId(t.content)) t.id = *id;
     vocab_size_ = std::max(vocab_size_, static_cast<size_t>(t.id) + 1);
   }
   added_.Build(std::move(*added), normalizer_.get());

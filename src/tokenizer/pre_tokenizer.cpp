@@ -85,18 +85,17 @@ class Metaspace : public PreTokenizer {
   void Apply(PieceList& list) const override {
     for (Piece& p : list.pieces) {
       if (p.added_id >= 0) continue;
-      std::string text(list.Text(p));
       std::string out;
-      if (prepend_ != Prepend::kNever && text.compare(0, replacement_.size(), replacement_) != 0 &&
-          (prepend_ == Prepend::kAlways || p.at_start)) {
-        out = replacement_;
-      }
-      for (char c : text) {
+      for (char c : list.Text(p)) {
         if (c == ' ') {
           out += replacement_;
         } else {
           out.push_back(c);
         }
+      }
+      if (prepend_ != Prepend::kNever && !out.starts_with(replacement_) &&
+          (prepend_ == Prepend::kAlways || p.at_start)) {
+        out.insert(0, replacement_);
       }
       p.begin = static_cast<uint32_t>(list.buffer.size());
       list.buffer += out;
