@@ -58,6 +58,7 @@ class HfTokenizer : public Tokenizer {
   // Whole short texts -> ids: the client counts the tokens of tiny chunks very often.
   uint64_t text_cache_owner_ = WordCache::NewOwnerId();
   static constexpr size_t kCachedTextBytes = 16;
+  static constexpr size_t kTextCacheSlots = 1 << 15;
 };
 
 Expected<std::vector<AddedToken>> ReadAddedTokens(json::Object root) {
@@ -138,14 +139,14 @@ void HfTokenizer::EncodeInto(std::string_view text, bool add_special_tokens,
                              std::vector<int32_t>& ids) const {
   size_t start = ids.size();
   if (!text.empty() && text.size() <= kCachedTextBytes) {
-    WordCache& cache = WordCache::ForThread(text_cache_owner_);
     bool found;
-    auto cached = cache.Find(text, &found);
+    auto cached = WordCache::ForThread(text_cache_owner_, kTextCacheSlots).Find(text, &found);
     if (found) {
       ids.insert(ids.end(), cached.begin(), cached.end());
     } else {
-      EncodeText(text, ids);
-      cache.Insert(text, std::span<const int32_t>(ids.data() + start, ids.size() - start));
+      EncodeText(text, ids);  // uses the model's cache, which may evict ours: ask again below
+      WordCache::ForThread(text_cache_owner_, kTextCacheSlots)
+          .Insert(text, std::span<const int32_t>(ids.data() + start, ids.size() - start));
     }
   } else {
     EncodeText(text, ids);

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -109,6 +110,36 @@ TEST(EncodeBatch, SameIdsAsOneByOneInOrder) {
     ASSERT_EQ(batch[i], (*t)->Encode(texts[i], true)) << i;
   }
   EXPECT_TRUE(EncodeBatch(**t, std::vector<std::string>{}, false).empty());
+}
+
+TEST(Encode, ManyTokenizersInOneThreadKeepTheirCachesApart) {
+  // Each instance has its own caches; more instances than a thread keeps caches for forces
+  // evictions between the text cache and the word cache of every call.
+  std::vector<std::unique_ptr<Tokenizer>> tokenizers;
+  for (const char* name : {"llama3", "qwen3", "llama2", "llama3", "qwen3", "llama2"}) {
+    auto t = LoadTokenizer((kModels / (std::string("tokenizer-") + name) / "models").string());
+    ASSERT_TRUE(t) << t.error().message;
+    tokenizers.push_back(std::move(*t));
+  }
+  const std::vector<std::string> texts = {
+      " the",  "Hello", " world", "你好", " 42",
+      "a b c", "ing",   "\n\n",   " é",   "supercalifragilistic"};
+  std::vector<std::vector<std::vector<int32_t>>> expected(tokenizers.size());
+  std::thread([&] {  // a fresh thread: fresh caches
+    for (size_t k = 0; k < tokenizers.size(); ++k) {
+      for (const std::string& text : texts)
+        expected[k].push_back(tokenizers[k]->Encode(text));
+    }
+  })
+      .join();
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < texts.size(); ++i) {
+      for (size_t k = 0; k < tokenizers.size(); ++k) {
+        ASSERT_EQ(tokenizers[k]->Encode(texts[i]), expected[k][i]) << k << " " << texts[i];
+        ASSERT_EQ(tokenizers[k]->CountTokens(texts[i]), expected[k][i].size());
+      }
+    }
+  }
 }
 
 TEST(Encode, InvalidUtf8IsReadAsReplacementCharacters) {

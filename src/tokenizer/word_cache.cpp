@@ -15,13 +15,13 @@ uint64_t WordCache::NewOwnerId() {
   return next.fetch_add(1, std::memory_order_relaxed);
 }
 
-WordCache& WordCache::ForThread(uint64_t owner) {
+WordCache& WordCache::ForThread(uint64_t owner, size_t slots) {
   // A thread usually serves one tokenizer; a few slots cover the rest without unbounded growth.
   struct Entry {
     uint64_t owner = 0;
     std::unique_ptr<WordCache> cache;
   };
-  thread_local std::array<Entry, 4> entries;
+  thread_local std::array<Entry, 8> entries;
   thread_local size_t next_victim = 0;
   for (Entry& e : entries) {
     if (e.owner == owner) return *e.cache;
@@ -29,13 +29,14 @@ WordCache& WordCache::ForThread(uint64_t owner) {
   Entry& e = entries[next_victim];
   next_victim = (next_victim + 1) % entries.size();
   if (!e.cache) e.cache = std::make_unique<WordCache>();
+  e.cache->slot_count_ = slots;
   e.cache->Clear();
   e.owner = owner;
   return *e.cache;
 }
 
 void WordCache::Clear() {
-  slots_.assign(kSlots, Slot{});
+  slots_.assign(slot_count_, Slot{});
   keys_.clear();
   ids_.clear();
   size_ = 0;
@@ -46,7 +47,7 @@ std::span<const int32_t> WordCache::Find(std::string_view word, bool* found) con
   if (word.empty() || word.size() > kMaxWordBytes || slots_.empty()) return {};
   uint64_t h = HashBytes(word);
   auto low = static_cast<uint32_t>(h >> 32);
-  size_t i = h & (kSlots - 1);
+  size_t i = h & (slot_count_ - 1);
   while (slots_[i].key_length != 0) {
     const Slot& s = slots_[i];
     if (s.hash_low == low && s.key_length == word.size()) {
@@ -57,18 +58,18 @@ std::span<const int32_t> WordCache::Find(std::string_view word, bool* found) con
         return std::span<const int32_t>(ids, s.ids_length);
       }
     }
-    i = (i + 1) & (kSlots - 1);
+    i = (i + 1) & (slot_count_ - 1);
   }
   return {};
 }
 
 void WordCache::Insert(std::string_view word, std::span<const int32_t> ids) {
   if (word.empty() || word.size() > kMaxWordBytes || ids.size() > kMaxIds) return;
-  if (slots_.empty() || size_ >= kMaxEntries) Clear();
+  if (slots_.empty() || size_ >= slot_count_ / 2) Clear();
   uint64_t h = HashBytes(word);
-  size_t i = h & (kSlots - 1);
+  size_t i = h & (slot_count_ - 1);
   while (slots_[i].key_length != 0)
-    i = (i + 1) & (kSlots - 1);
+    i = (i + 1) & (slot_count_ - 1);
   Slot& s = slots_[i];
   s.hash_low = static_cast<uint32_t>(h >> 32);
   s.key_length = static_cast<uint8_t>(word.size());

@@ -15,8 +15,10 @@ class WordCache {
   static constexpr size_t kMaxWordBytes = 128;
   static constexpr size_t kMaxIds = 255;
 
-  // The calling thread's cache for the model whose unique id is `owner`.
-  static WordCache& ForThread(uint64_t owner);
+  // The calling thread's cache for the owner (a model or tokenizer) with this unique id, with
+  // room for about slots / 2 words. A thread keeps a few owners' caches; asking for another
+  // evicts one, so do not hold a reference across calls that may use other caches.
+  static WordCache& ForThread(uint64_t owner, size_t slots = kDefaultSlots);
   // A fresh unique id for a model.
   static uint64_t NewOwnerId();
 
@@ -40,8 +42,8 @@ class WordCache {
 
   void Clear();
 
-  static constexpr size_t kSlots = 1 << 18;
-  static constexpr size_t kMaxEntries = kSlots / 2;
+  static constexpr size_t kDefaultSlots = 1 << 18;
+  size_t slot_count_ = kDefaultSlots;  // a power of two
   std::vector<Slot> slots_;
   std::string keys_;
   std::vector<int32_t> ids_;
