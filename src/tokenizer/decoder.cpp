@@ -136,16 +136,14 @@ class Strip : public Decoder {
 
 class Replace : public Decoder {
  public:
-  Replace(Pattern pattern, std::string content)
-      : pattern_(std::move(pattern)), content_(std::move(content)) {}
+  explicit Replace(Replacement replacement) : replacement_(std::move(replacement)) {}
   void DecodeChain(std::vector<std::string>& tokens) const override {
     for (std::string& t : tokens)
-      t = pattern_.ReplaceAll(t, content_);
+      t = replacement_.Apply(t);
   }
 
  private:
-  Pattern pattern_;
-  std::string content_;
+  Replacement replacement_;
 };
 
 class WordPiece : public Decoder {
@@ -242,13 +240,9 @@ Expected<std::unique_ptr<Decoder>> MakeDecoder(json::Element spec, const std::st
                                    static_cast<size_t>(std::max<int64_t>(*stop, 0)));
   }
   if (t == "Replace") {
-    auto pattern_spec = json::Require(*o, "pattern", path);
-    if (!pattern_spec) return std::unexpected(pattern_spec.error());
-    auto pattern = Pattern::Read(*pattern_spec, json::Child(path, "pattern"));
-    if (!pattern) return std::unexpected(pattern.error());
-    auto content = json::String(*o, "content", path);
-    if (!content) return std::unexpected(content.error());
-    return std::make_unique<Replace>(std::move(*pattern), std::string(*content));
+    auto replacement = Replacement::Read(*o, path);
+    if (!replacement) return std::unexpected(replacement.error());
+    return std::make_unique<Replace>(std::move(*replacement));
   }
   if (t == "WordPiece") {
     auto prefix = json::OptString(*o, "prefix", path);
@@ -263,19 +257,9 @@ Expected<std::unique_ptr<Decoder>> MakeDecoder(json::Element spec, const std::st
     return std::make_unique<BpeSuffix>(std::string(suffix->value_or("</w>")));
   }
   if (t == "Sequence") {
-    auto list = json::Require(*o, "decoders", path);
-    if (!list) return std::unexpected(list.error());
-    std::string list_path = json::Child(path, "decoders");
-    auto array = json::AsArray(*list, list_path);
-    if (!array) return std::unexpected(array.error());
-    std::vector<std::unique_ptr<Decoder>> steps;
-    size_t i = 0;
-    for (json::Element e : *array) {
-      auto step = MakeDecoder(e, json::Index(list_path, i++));
-      if (!step) return std::unexpected(step.error());
-      steps.push_back(std::move(*step));
-    }
-    return std::make_unique<Sequence>(std::move(steps));
+    auto steps = json::MapArray(*o, "decoders", path, MakeDecoder);
+    if (!steps) return std::unexpected(steps.error());
+    return std::make_unique<Sequence>(std::move(*steps));
   }
   return MakeError("{}.type: unsupported decoder '{}'", path, t);
 }

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -47,5 +49,26 @@ Expected<std::optional<std::string_view>> OptString(Object o, std::string_view k
                                                     std::string_view path);
 Expected<bool> Bool(Object o, std::string_view key, bool fallback, std::string_view path);
 Expected<int64_t> Int(Object o, std::string_view key, int64_t fallback, std::string_view path);
+
+// Builds every element of the required array field `key` with make(element, element_path), which
+// returns an Expected; the first error stops.
+template <typename Make>
+auto MapArray(Object o, std::string_view key, const std::string& path, Make&& make) -> Expected<
+    std::vector<typename std::invoke_result_t<Make, Element, std::string>::value_type>> {
+  using Item = typename std::invoke_result_t<Make, Element, std::string>::value_type;
+  auto list = Require(o, key, path);
+  if (!list) return std::unexpected(list.error());
+  std::string list_path = Child(path, key);
+  auto array = AsArray(*list, list_path);
+  if (!array) return std::unexpected(array.error());
+  std::vector<Item> items;
+  size_t i = 0;
+  for (Element e : *array) {
+    auto item = make(e, Index(list_path, i++));
+    if (!item) return std::unexpected(item.error());
+    items.push_back(std::move(*item));
+  }
+  return items;
+}
 
 }  // namespace servebench::tokenizer::json

@@ -127,16 +127,11 @@ class StripAccents : public Normalizer {
 
 class Replace : public Normalizer {
  public:
-  Replace(Pattern pattern, std::string content)
-      : pattern_(std::move(pattern)), content_(std::move(content)) {}
-  void Apply(std::string& text) const override {
-    std::string out = pattern_.ReplaceAll(text, content_);
-    text.swap(out);
-  }
+  explicit Replace(Replacement replacement) : replacement_(std::move(replacement)) {}
+  void Apply(std::string& text) const override { text = replacement_.Apply(text); }
 
  private:
-  Pattern pattern_;
-  std::string content_;
+  Replacement replacement_;
 };
 
 class Prepend : public Normalizer {
@@ -260,13 +255,9 @@ Expected<std::unique_ptr<Normalizer>> MakeNormalizer(json::Element spec, const s
     if (!right) return std::unexpected(right.error());
     result = std::make_unique<Strip>(*left, *right);
   } else if (t == "Replace") {
-    auto pattern_spec = json::Require(*o, "pattern", path);
-    if (!pattern_spec) return std::unexpected(pattern_spec.error());
-    auto pattern = Pattern::Read(*pattern_spec, json::Child(path, "pattern"));
-    if (!pattern) return std::unexpected(pattern.error());
-    auto content = json::String(*o, "content", path);
-    if (!content) return std::unexpected(content.error());
-    result = std::make_unique<Replace>(std::move(*pattern), std::string(*content));
+    auto replacement = Replacement::Read(*o, path);
+    if (!replacement) return std::unexpected(replacement.error());
+    result = std::make_unique<Replace>(std::move(*replacement));
   } else if (t == "Prepend") {
     auto prefix = json::String(*o, "prepend", path);
     if (!prefix) return std::unexpected(prefix.error());
@@ -290,19 +281,9 @@ Expected<std::unique_ptr<Normalizer>> MakeNormalizer(json::Element spec, const s
     }
     result = std::make_unique<PrecompiledNormalizer>(std::move(*map));
   } else if (t == "Sequence") {
-    auto list = json::Require(*o, "normalizers", path);
-    if (!list) return std::unexpected(list.error());
-    std::string list_path = json::Child(path, "normalizers");
-    auto array = json::AsArray(*list, list_path);
-    if (!array) return std::unexpected(array.error());
-    std::vector<std::unique_ptr<Normalizer>> steps;
-    size_t i = 0;
-    for (json::Element e : *array) {
-      auto step = MakeNormalizer(e, json::Index(list_path, i++));
-      if (!step) return std::unexpected(step.error());
-      steps.push_back(std::move(*step));
-    }
-    result = std::make_unique<Sequence>(std::move(steps));
+    auto steps = json::MapArray(*o, "normalizers", path, MakeNormalizer);
+    if (!steps) return std::unexpected(steps.error());
+    result = std::make_unique<Sequence>(std::move(*steps));
   } else {
     return MakeError("{}.type: unsupported normalizer '{}'", path, t);
   }

@@ -66,4 +66,14 @@ std::string Pattern::ReplaceAll(std::string_view text, std::string_view content)
   return out;
 }
 
+Expected<Replacement> Replacement::Read(json::Object spec, const std::string& path) {
+  auto pattern_spec = json::Require(spec, "pattern", path);
+  if (!pattern_spec) return std::unexpected(pattern_spec.error());
+  auto pattern = Pattern::Read(*pattern_spec, json::Child(path, "pattern"));
+  if (!pattern) return std::unexpected(pattern.error());
+  auto content = json::String(spec, "content", path);
+  if (!content) return std::unexpected(content.error());
+  return Replacement{std::move(*pattern), std::string(*content)};
+}
+
 }  // namespace servebench::tokenizer

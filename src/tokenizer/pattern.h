@@ -28,4 +28,13 @@ class Pattern {
   std::optional<Regex> regex_;
 };
 
+// The "Replace" step of normalizers and decoders: {"pattern": ..., "content": "..."}.
+struct Replacement {
+  Pattern pattern;
+  std::string content;
+
+  static Expected<Replacement> Read(json::Object spec, const std::string& path);
+  std::string Apply(std::string_view text) const { return pattern.ReplaceAll(text, content); }
+};
+
 }  // namespace servebench::tokenizer

@@ -121,19 +121,9 @@ Expected<std::unique_ptr<PostProcessor>> MakePostProcessor(json::Element spec,
     return std::make_unique<Surround>(std::vector<int32_t>{*cls}, std::vector<int32_t>{*sep});
   }
   if (t == "Sequence") {
-    auto list = json::Require(*o, "processors", path);
-    if (!list) return std::unexpected(list.error());
-    std::string list_path = json::Child(path, "processors");
-    auto array = json::AsArray(*list, list_path);
-    if (!array) return std::unexpected(array.error());
-    std::vector<std::unique_ptr<PostProcessor>> steps;
-    size_t i = 0;
-    for (json::Element e : *array) {
-      auto step = MakePostProcessor(e, json::Index(list_path, i++));
-      if (!step) return std::unexpected(step.error());
-      steps.push_back(std::move(*step));
-    }
-    return std::make_unique<Sequence>(std::move(steps));
+    auto steps = json::MapArray(*o, "processors", path, MakePostProcessor);
+    if (!steps) return std::unexpected(steps.error());
+    return std::make_unique<Sequence>(std::move(*steps));
   }
   return MakeError("{}.type: unsupported post-processor '{}'", path, t);
 }

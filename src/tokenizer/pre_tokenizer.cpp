@@ -253,19 +253,9 @@ Expected<std::unique_ptr<PreTokenizer>> MakePreTokenizer(json::Element spec,
                                         SplitBehavior::kRemoved, false);
   }
   if (t == "Sequence") {
-    auto list = json::Require(*o, "pretokenizers", path);
-    if (!list) return std::unexpected(list.error());
-    std::string list_path = json::Child(path, "pretokenizers");
-    auto array = json::AsArray(*list, list_path);
-    if (!array) return std::unexpected(array.error());
-    std::vector<std::unique_ptr<PreTokenizer>> steps;
-    size_t i = 0;
-    for (json::Element e : *array) {
-      auto step = MakePreTokenizer(e, json::Index(list_path, i++));
-      if (!step) return std::unexpected(step.error());
-      steps.push_back(std::move(*step));
-    }
-    return std::make_unique<Sequence>(std::move(steps));
+    auto steps = json::MapArray(*o, "pretokenizers", path, MakePreTokenizer);
+    if (!steps) return std::unexpected(steps.error());
+    return std::make_unique<Sequence>(std::move(*steps));
   }
   return MakeError("{}.type: unsupported pre-tokenizer '{}'", path, t);
 }

@@ -9,10 +9,24 @@ namespace servebench::tokenizer {
 
 namespace {
 
-class WordPieceModel : public Model {
+// The vocabulary lookups both models share.
+class VocabModel : public Model {
+ public:
+  explicit VocabModel(Vocab vocab) : vocab_(std::move(vocab)) {}
+  std::optional<int32_t> TokenToId(std::string_view token) const override {
+    return vocab_.Id(token);
+  }
+  std::optional<std::string_view> IdToToken(int32_t id) const override { return vocab_.Token(id); }
+  size_t VocabSize() const override { return vocab_.tokens.size(); }
+
+ protected:
+  Vocab vocab_;
+};
+
+class WordPieceModel : public VocabModel {
  public:
   WordPieceModel(Vocab vocab, int32_t unk_id, std::string prefix, size_t max_chars)
-      : vocab_(std::move(vocab)),
+      : VocabModel(std::move(vocab)),
         unk_id_(unk_id),
         prefix_(std::move(prefix)),
         max_chars_(max_chars) {}
@@ -50,34 +64,22 @@ class WordPieceModel : public Model {
       start = end;
     }
   }
-  std::optional<int32_t> TokenToId(std::string_view token) const override {
-    return vocab_.Id(token);
-  }
-  std::optional<std::string_view> IdToToken(int32_t id) const override { return vocab_.Token(id); }
-  size_t VocabSize() const override { return vocab_.tokens.size(); }
 
  private:
-  Vocab vocab_;
   int32_t unk_id_;
   std::string prefix_;
   size_t max_chars_;
 };
 
-class WordLevelModel : public Model {
+class WordLevelModel : public VocabModel {
  public:
-  WordLevelModel(Vocab vocab, int32_t unk_id) : vocab_(std::move(vocab)), unk_id_(unk_id) {}
+  WordLevelModel(Vocab vocab, int32_t unk_id) : VocabModel(std::move(vocab)), unk_id_(unk_id) {}
   void Tokenize(std::string_view word, std::vector<int32_t>& ids) const override {
     int32_t id = vocab_.ids.Find(word);
     ids.push_back(id >= 0 ? id : unk_id_);
   }
-  std::optional<int32_t> TokenToId(std::string_view token) const override {
-    return vocab_.Id(token);
-  }
-  std::optional<std::string_view> IdToToken(int32_t id) const override { return vocab_.Token(id); }
-  size_t VocabSize() const override { return vocab_.tokens.size(); }
 
  private:
-  Vocab vocab_;
   int32_t unk_id_;
 };
 
