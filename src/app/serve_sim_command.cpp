@@ -82,6 +82,9 @@ void AddServeSimCommand(CLI::App& app, CommandRunner& runner) {
                   "trtllm-serve, tgi, openai")
       ->capture_default_str();
   cmd->add_option("--model-name", o.model_name, "Served model name")->capture_default_str();
+  cmd->add_option("--tokenizer", o.tokenizer,
+                  "Count prompt tokens with this tokenizer (file, model directory or hub id) "
+                  "instead of whitespace-separated words");
   cmd->add_option("--max-model-len", o.max_model_len, "Context length")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -55,6 +55,8 @@ struct SimOptions {
   int port = 30000;
   Family family = Family::kSglang;
   std::string model_name = "serve-sim";
+  // Counts prompt tokens exactly (a tokenizer.json, model directory or hub id); empty: words.
+  std::string tokenizer;
   int max_model_len = 32768;
   std::string api_key;  // empty: no authorization required
   std::vector<std::string>

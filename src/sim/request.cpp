@@ -23,14 +23,19 @@ std::unexpected<RequestError> BadField(std::string_view field, std::string_view 
   return Fail(ErrorKind::kBadRequest, fmt::format("field '{}': expected {}", field, expected));
 }
 
-// Tokens of a prompt value: a string (words), a list of token ids, or a list of strings.
-bool CountPrompt(od::value value, int* tokens) {
+// The prompt-token count of a piece of text.
+int CountText(std::string_view text, const tokenizer::Tokenizer* tokenizer) {
+  return tokenizer != nullptr ? static_cast<int>(tokenizer->CountTokens(text)) : CountWords(text);
+}
+
+// Tokens of a prompt value: a string, a list of token ids, or a list of strings.
+bool CountPrompt(od::value value, const tokenizer::Tokenizer* tokenizer, int* tokens) {
   od::json_type type;
   if (value.type().get(type)) return false;
   if (type == od::json_type::string) {
     std::string_view text;
     if (value.get_string().get(text)) return false;
-    *tokens = CountWords(text);
+    *tokens = CountText(text, tokenizer);
     return true;
   }
   if (type != od::json_type::array) return false;
@@ -47,7 +52,7 @@ bool CountPrompt(od::value value, int* tokens) {
     } else if (item_type == od::json_type::string) {
       std::string_view text;
       if (item.get_string().get(text)) return false;
-      count += CountWords(text);
+      count += CountText(text, tokenizer);
     } else {
       return false;
     }
@@ -57,7 +62,7 @@ bool CountPrompt(od::value value, int* tokens) {
 }
 
 // Chat messages: words of every text content, string or list of parts.
-bool CountMessages(od::value value, int* tokens) {
+bool CountMessages(od::value value, const tokenizer::Tokenizer* tokenizer, int* tokens) {
   od::array messages;
   if (value.get_array().get(messages)) return false;
   int count = 0;
@@ -75,7 +80,7 @@ bool CountMessages(od::value value, int* tokens) {
       if (type == od::json_type::string) {
         std::string_view text;
         if (content.get_string().get(text)) return false;
-        count += CountWords(text);
+        count += CountText(text, tokenizer);
       } else if (type == od::json_type::array) {
         od::array parts;
         if (content.get_array().get(parts)) return false;
@@ -84,7 +89,7 @@ bool CountMessages(od::value value, int* tokens) {
           if (part_element.get_object().get(part)) return false;
           std::string_view text;
           if (part.find_field_unordered("text").get_string().get(text) == simdjson::SUCCESS) {
-            count += CountWords(text);
+            count += CountText(text, tokenizer);
           }
         }
       } else if (type != od::json_type::null) {
@@ -188,10 +193,9 @@ Result Validate(GenerationRequest request, Family family, bool max_tokens_given,
 
 }  // namespace
 
-std::expected<GenerationRequest, RequestError> ParseGenerationRequest(Route route, Family family,
-                                                                      std::string_view body,
-                                                                      std::string_view content_type,
-                                                                      const SimOptions& options) {
+std::expected<GenerationRequest, RequestError> ParseGenerationRequest(
+    Route route, Family family, std::string_view body, std::string_view content_type,
+    const SimOptions& options, const tokenizer::Tokenizer* tokenizer) {
   if (family == Family::kSglang && IsOpenAiRoute(route) &&
       content_type.substr(0, 16) != "application/json") {
     return Fail(
@@ -224,12 +228,12 @@ std::expected<GenerationRequest, RequestError> ParseGenerationRequest(Route rout
       request.model = model;
     } else if (key == "prompt" || key == "text" || key == "input_ids" || key == "inputs" ||
                key == "text_input") {
-      if (!CountPrompt(value, &request.prompt_tokens)) {
+      if (!CountPrompt(value, tokenizer, &request.prompt_tokens)) {
         return BadField(key, "a string or a list of token ids");
       }
       prompt_given = true;
     } else if (key == "messages") {
-      if (!CountMessages(value, &request.prompt_tokens)) {
+      if (!CountMessages(value, tokenizer, &request.prompt_tokens)) {
         return BadField(key, "a list of {role, content} objects");
       }
       prompt_given = true;

@@ -7,6 +7,7 @@
 
 #include "sim/options.h"
 #include "sim/wire/wire.h"
+#include "tokenizer/tokenizer.h"
 
 namespace servebench::sim {
 
@@ -29,10 +30,10 @@ struct RequestError {
 };
 
 // Parses and validates a POST body for `route` as `family` would. `content_type` is the request's
-// Content-Type header value.
-std::expected<GenerationRequest, RequestError> ParseGenerationRequest(Route route, Family family,
-                                                                      std::string_view body,
-                                                                      std::string_view content_type,
-                                                                      const SimOptions& options);
+// Content-Type header value. Prompt tokens are counted with `tokenizer` (no special tokens, no
+// chat template: the text the client sent), or as whitespace-separated words when it is null.
+std::expected<GenerationRequest, RequestError> ParseGenerationRequest(
+    Route route, Family family, std::string_view body, std::string_view content_type,
+    const SimOptions& options, const tokenizer::Tokenizer* tokenizer = nullptr);
 
 }  // namespace servebench::sim

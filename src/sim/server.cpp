@@ -91,6 +91,11 @@ Status Server::Start() {
   if (!o.trace_out.empty()) {
     if (auto s = state_->trace.Open(o.trace_out); !s) return s;
   }
+  if (!o.tokenizer.empty()) {
+    auto loaded = tokenizer::LoadTokenizer(o.tokenizer);
+    if (!loaded) return MakeError("--tokenizer {}: {}", o.tokenizer, loaded.error().message);
+    state_->tokenizer = std::move(*loaded);
+  }
   boost::system::error_code ec;
   asio::ip::address address = asio::ip::make_address(o.host, ec);
   if (ec) return MakeError("--host {}: expected an IP address such as 127.0.0.1 or ::1", o.host);

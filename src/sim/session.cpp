@@ -630,7 +630,8 @@ asio::awaitable<bool> Connection::Serve(http::request_parser<http::string_body>&
       content_type == req.end()
           ? std::string_view()
           : std::string_view(content_type->value().data(), content_type->value().size());
-  auto parsed = ParseGenerationRequest(route, family, req.body(), content_type_value, o);
+  auto parsed = ParseGenerationRequest(route, family, req.body(), content_type_value, o,
+                                       state_.tokenizer.get());
   if (!parsed) {
     const RequestError& error = parsed.error();
     trace.stream = error.stream;
