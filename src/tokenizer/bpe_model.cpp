@@ -324,7 +324,8 @@ void BpeModel::Merge(std::vector<Symbol>& symbols) const {
     heap.pop_back();
     Symbol& s = symbols[top.pos];
     if (s.id < 0 || s.next < 0) continue;
-    Rank(symbols, top.pos);  // the pair may have changed since this entry was pushed
+    // Stale entry: the pair changed since it was pushed (each symbol's cached rank is kept
+    // current, since every join re-ranks the two pairs it touches).
     if (s.rank != top.rank || s.merged != top.merged) continue;
     join(top.pos);
     for (int32_t pos : {s.prev, top.pos}) {
