@@ -61,6 +61,20 @@ struct Pass {
   size_t tokens = 0;
 };
 
+// FNV-1a over every id, documents separated by -1 (as tokenizer_hf_bench.js computes it).
+uint32_t IdsHash(const Tokenizer& tokenizer, const std::vector<std::string>& docs) {
+  uint32_t hash = 0x811c9dc5u;
+  std::vector<int32_t> ids;
+  for (const std::string& doc : docs) {
+    ids.clear();
+    tokenizer.EncodeInto(doc, false, ids);
+    for (int32_t id : ids)
+      hash = (hash ^ static_cast<uint32_t>(id)) * 16777619u;
+    hash = (hash ^ 0xffffffffu) * 16777619u;
+  }
+  return hash;
+}
+
 // CPU seconds of this process: the machine may be shared, and CPU time is what a busy neighbour
 // does not inflate (both sides are measured the same way).
 double CpuSeconds() {
@@ -84,7 +98,7 @@ Pass EncodeAll(const Tokenizer& tokenizer, const std::vector<std::string>& docs)
 
 // The HF reference's passes, parsed from tokenizer_hf_bench.js's JSON lines.
 std::vector<Pass> HfPasses(const std::string& modules, const std::string& tokenizer_json,
-                           const fs::path& corpus) {
+                           const fs::path& corpus, uint32_t* ids_hash) {
   int code;
   std::string out =
       RunCommand(fmt::format("TOKENIZERS_PARALLELISM=false RAYON_NUM_THREADS=1 NODE_PATH='{}' node "
@@ -101,6 +115,9 @@ std::vector<Pass> HfPasses(const std::string& modules, const std::string& tokeni
     passes.push_back(p);
     pos = t;
   }
+  size_t h = out.find("\"ids_hash\":");
+  if (h != std::string::npos)
+    *ids_hash = static_cast<uint32_t>(std::strtoul(out.c_str() + h + 11, nullptr, 10));
   if (code != 0 || passes.empty()) std::fprintf(stderr, "HF reference failed:\n%s\n", out.c_str());
   return passes;
 }
@@ -160,7 +177,9 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::vector<Pass> ours = {EncodeAll(**tokenizer, docs), EncodeAll(**tokenizer, docs)};
-    std::vector<Pass> hf = have_hf ? HfPasses(modules, json, corpus) : std::vector<Pass>{};
+    uint32_t hf_hash = 0;
+    std::vector<Pass> hf =
+        have_hf ? HfPasses(modules, json, corpus, &hf_hash) : std::vector<Pass>{};
     for (size_t p = 0; p < ours.size(); ++p) {
       double our_rate = mb / ours[p].seconds;
       if (p < hf.size()) {
@@ -174,6 +193,11 @@ int main(int argc, char** argv) {
     }
     fmt::print("{:<12} tokens: {} ({:.2f} M tokens/s servebench, pass 2)\n", name, ours[1].tokens,
                static_cast<double>(ours[1].tokens) / ours[1].seconds / 1e6);
+    if (have_hf) {
+      uint32_t our_hash = IdsHash(**tokenizer, docs);
+      fmt::print("{:<12} every id identical to HF: {} (hash {:08x} vs {:08x})\n", name,
+                 our_hash == hf_hash ? "yes" : "NO", our_hash, hf_hash);
+    }
     TinyStrings(**tokenizer, name);
   }
   return 0;

@@ -1,6 +1,6 @@
 // Encodes the benchmark corpus with HuggingFace's tokenizers (Rust via @anush008/tokenizers) on
 // one thread (TOKENIZERS_PARALLELISM=false) and prints one JSON line per pass:
-// {"pass", "wall", "seconds" (CPU time of the process), "tokens"}. Batches of documents amortize the Node call overhead, so the
+// {"pass", "wall", "seconds" (CPU time of the process), "tokens"}, then {"ids_hash"}. Batches of documents amortize the Node call overhead, so the
 // figure is the Rust library's own speed.
 // Usage: node tokenizer_hf_bench.js TOKENIZER_JSON CORPUS [PASSES]
 'use strict';
@@ -26,4 +26,15 @@ const tok = Tokenizer.fromFile(tokenizerPath);
     const seconds = (cpu.user + cpu.system) / 1e6;
     console.log(JSON.stringify({ pass, wall, seconds, tokens }));
   }
+  // An untimed pass that hashes every id (FNV-1a over ids, documents separated by -1), for an
+  // exact comparison with servebench's ids.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < docs.length; i += 512) {
+    const encodings = await tok.encodeBatch(docs.slice(i, i + 512), { addSpecialTokens: false });
+    for (const e of encodings) {
+      for (const id of e.getIds()) hash = Math.imul(hash ^ id, 16777619) >>> 0;
+      hash = Math.imul(hash ^ 0xffffffff, 16777619) >>> 0;
+    }
+  }
+  console.log(JSON.stringify({ ids_hash: hash }));
 })();
