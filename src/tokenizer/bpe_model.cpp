@@ -98,6 +98,13 @@ class BpeModel : public Model {
   bool UseRawBytes() override;
 
  private:
+  // One word that is not split further (cached, then merged).
+  void TokenizeWhole(std::string_view word, std::vector<int32_t>& ids) const;
+  // SentencePiece-style files without a pre-tokenizer hand the model whole texts ("▁Hello▁world").
+  // Cutting before a "▁" gives the same ids when no token spans that place, i.e. when no token
+  // holds the preceding character followed by "▁"; the pieces then hit the word cache.
+  void FindMetaspaceCuts();
+  bool CanCutBefore(std::string_view word, size_t i) const;
   void BuildSymbols(std::string_view word, std::vector<Symbol>& symbols) const;
   void Merge(std::vector<Symbol>& symbols) const;
   void Rank(std::vector<Symbol>& symbols, int32_t pos) const;
@@ -111,6 +118,9 @@ class BpeModel : public Model {
   std::string prefix_;                     // continuing_subword_prefix
   std::string suffix_;                     // end_of_word_suffix
   std::array<int32_t, 256> fallback_ids_;  // "<0xXX>" tokens, -1 when absent
+
+  bool cut_at_metaspace_ = false;
+  std::vector<char32_t> joined_before_metaspace_;  // sorted: chars some token has before "▁"
 
   bool raw_ = false;
   StringIdMap raw_ids_;                // raw-byte spelling -> id
@@ -189,7 +199,39 @@ Status BpeModel::Load(json::Object spec, const std::string& path) {
     merges_.Insert(*left_id, *right_id, PairMap::Value{rank, *merged_id});
     ++rank;
   }
+  FindMetaspaceCuts();
   return Ok();
+}
+
+constexpr std::string_view kMetaspace = "\u2581";
+
+void BpeModel::FindMetaspaceCuts() {
+  // Cutting changes ignore_merges' whole-word lookups, and needs "▁" itself to be a known token.
+  if (ignore_merges_ || !prefix_.empty() || !suffix_.empty() || !vocab_.Id(kMetaspace)) return;
+  for (const std::string& token : vocab_.tokens) {
+    for (size_t pos = token.find(kMetaspace, 1); pos != std::string::npos;
+         pos = token.find(kMetaspace, pos + 1)) {
+      size_t start = pos - 1;
+      while (start > 0 && (static_cast<unsigned char>(token[start]) & 0xC0) == 0x80)
+        --start;
+      size_t len;
+      char32_t before = DecodeUtf8(token, start, &len);
+      if (before != 0x2581) joined_before_metaspace_.push_back(before);
+    }
+  }
+  std::sort(joined_before_metaspace_.begin(), joined_before_metaspace_.end());
+  cut_at_metaspace_ = true;
+}
+
+bool BpeModel::CanCutBefore(std::string_view word, size_t i) const {
+  if (i == 0 || word.compare(i, kMetaspace.size(), kMetaspace) != 0) return false;
+  size_t start = i - 1;
+  while (start > 0 && (static_cast<unsigned char>(word[start]) & 0xC0) == 0x80)
+    --start;
+  size_t len;
+  char32_t before = DecodeUtf8(word, start, &len);
+  return before != 0x2581 && !std::binary_search(joined_before_metaspace_.begin(),
+                                                 joined_before_metaspace_.end(), before);
 }
 
 bool BpeModel::UseRawBytes() {
@@ -340,6 +382,21 @@ void BpeModel::Merge(std::vector<Symbol>& symbols) const {
 }
 
 void BpeModel::Tokenize(std::string_view word, std::vector<int32_t>& ids) const {
+  if (!cut_at_metaspace_ || raw_) {
+    TokenizeWhole(word, ids);
+    return;
+  }
+  size_t begin = 0;
+  for (size_t i = word.find(kMetaspace, 1); i != std::string_view::npos;
+       i = word.find(kMetaspace, i + 1)) {
+    if (!CanCutBefore(word, i)) continue;
+    TokenizeWhole(word.substr(begin, i - begin), ids);
+    begin = i;
+  }
+  TokenizeWhole(word.substr(begin), ids);
+}
+
+void BpeModel::TokenizeWhole(std::string_view word, std::vector<int32_t>& ids) const {
   if (word.empty()) return;
   if (ignore_merges_) {
     int32_t id = (raw_ ? raw_ids_ : vocab_.ids).Find(word);
