@@ -42,6 +42,7 @@ struct Expr {
   };
   Kind kind;
   int line = 0;
+  int depth = 1;  // of the tree below, bounded by the parser
   Value value;
   std::string name;  // variable, attribute, filter, test or operator name
   bool negated = false;

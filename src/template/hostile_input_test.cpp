@@ -35,8 +35,18 @@ TEST(HostileInput, DeepExpressionNestingIsASyntaxError) {
   ASSERT_FALSE(nots.has_value());
   auto minus = Render("{{ " + Repeat("-", 100000) + "1 }}");
   ASSERT_FALSE(minus.has_value());
-  auto filters = Render("{{ x" + Repeat("|trim", 5000) + " }}");
-  EXPECT_TRUE(filters.has_value());  // a long chain is flat, not deep
+  // Operator and filter chains parse in a loop but build deep trees, which evaluating and
+  // freeing recurse through: they are bounded too.
+  for (std::string chain :
+       {"{{ x" + Repeat("|trim", 5000) + " }}", "{{ 1" + Repeat(" + 1", 100000) + " }}",
+        "{{ x" + Repeat(".a", 100000) + " }}", "{{ f" + Repeat("()", 100000) + " }}",
+        "{{ 1" + Repeat(" ~ 1", 100000) + " }}", "{{ x" + Repeat(" or x", 100000) + " }}"}) {
+    auto r = Render(chain);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_NE(r.error().message.find("nested too deeply"), std::string::npos) << r.error().message;
+  }
+  EXPECT_EQ(Render("{{ 1" + Repeat(" + 1", 200) + " }}").value_or("error"), "201");
+  EXPECT_EQ(Render("{{ ' x '" + Repeat("|trim", 200) + " }}").value_or("error"), "x");
 }
 
 TEST(HostileInput, DeepBlockNestingIsASyntaxError) {
@@ -55,10 +65,14 @@ TEST(HostileInput, HugeRangesAreRefusedAsJinja2sSandboxDoes) {
 }
 
 TEST(HostileInput, NestedLoopsStopAtTheStepLimit) {
-  auto r =
-      Render("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}");
+  // The default limit (5,000,000 steps) stops this within seconds; a small one shows the
+  // mechanism without spending them.
+  RenderLimits small;
+  small.max_steps = 100000;
+  auto r = Render(
+      "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}", small);
   ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().message.find("steps"), std::string::npos);
+  EXPECT_NE(r.error().message.find("exceeded 100000 steps"), std::string::npos);
 }
 
 TEST(HostileInput, UnboundedMacroRecursionStops) {
@@ -72,6 +86,31 @@ TEST(HostileInput, UnboundedMacroRecursionStops) {
       "{% macro m() %}{% call m() %}{% endcall %}{{ caller() }}{% endmacro %}"
       "{% call m() %}x{% endcall %}");
   EXPECT_FALSE(caller.has_value());
+}
+
+TEST(HostileInput, MacroRecursionThroughDeepExpressionsIsBounded) {
+  // Each recursion level sits under a deep expression, so the stack grows by both.
+  std::string deep = "f(n + 1)" + Repeat(" ~ 0", 250);
+  auto r = Render("{% macro f(n) %}{{ " + deep + " }}{% endmacro %}{{ f(0) }}");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("expressions and macro calls nested too deeply"),
+            std::string::npos)
+      << r.error().message;
+}
+
+TEST(HostileInput, ValuesCannotNestWithoutBound) {
+  for (std::string wrap : {"[ns.x]", "{'k': ns.x}", "(ns.x,)", "[ns.x.count]",
+                           "namespace(inner=ns.x)", "({'k': ns.x} | items | list)"}) {
+    auto r =
+        Render("{% set ns = namespace(x=1) %}{% for i in range(100000) %}{% set ns.x = " + wrap +
+               " %}{% endfor %}done");
+    ASSERT_FALSE(r.has_value()) << wrap;
+    EXPECT_NE(r.error().message.find("nested"), std::string::npos) << r.error().message;
+  }
+  auto shallow = Render(
+      "{% set ns = namespace(x=1) %}{% for i in range(500) %}{% set ns.x = [ns.x] %}{% endfor %}"
+      "{{ ns.x == ns.x }} {{ (ns.x | tojson) | length }}");
+  EXPECT_EQ(shallow.value_or("error"), "True 1001");
 }
 
 TEST(HostileInput, OutputGrowthIsBounded) {
@@ -100,8 +139,10 @@ TEST(HostileInput, IntegerOverflowIsAnErrorNotUndefinedBehaviour) {
 TEST(HostileInput, SelfReferencingNamespaceIsFreedAndPrintable) {
   // The namespace holds itself; printing it must stop, and the cycle must not leak (the
   // sanitizer build checks leaks).
-  auto r = Render("{% set ns = namespace() %}{% set ns.me = ns %}{{ ns.me.me.me is defined }}");
-  EXPECT_EQ(r.value_or("error"), "True");
+  auto r = Render(
+      "{% set ns = namespace() %}{% set ns.me = ns %}{{ ns.me.me.me is defined }} "
+      "{{ ns == ns.me }} {{ ns == namespace() }}");
+  EXPECT_EQ(r.value_or("error"), "True True False");
   EXPECT_FALSE(Render("{% set ns = namespace() %}{% set ns.me = ns %}{{ ns }}"));
   EXPECT_FALSE(Render("{% set ns = namespace() %}{% set ns.me = ns %}{{ ns | tojson }}"));
 }

@@ -433,6 +433,8 @@ Value BoundMethod(const Value& self, const std::string& name) {
   if (!impl) return Value();
   auto fn = std::make_shared<Function>();
   fn->name = name;
+  fn->depth = Depth(self) + 1;
+  if (fn->depth > kMaxValueDepth) Fail("value nested too deeply");
   fn->call = [impl, self, name](CallArgs& args, Renderer& r) { return impl(name, self, args, r); };
   return Value(fn);
 }

@@ -1,5 +1,6 @@
 #include "template/parser.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <initializer_list>
 
@@ -17,6 +18,7 @@ using T = Token::Type;
 // Deep enough for any real template, shallow enough that recursion cannot overflow the stack
 // (each level is a few parser frames).
 constexpr int kMaxDepth = 200;
+constexpr int kMaxExprDepth = 256;
 
 class Parser {
  public:
@@ -292,6 +294,16 @@ class Parser {
 
   // ----- expressions -----
 
+  // Adds a child, refusing trees deeper than kMaxExprDepth: long operator chains build deep
+  // trees without deep parser recursion, and evaluating or freeing them recurses.
+  void Add(Expr& parent, ExprPtr child) {
+    if (child) {
+      parent.depth = std::max(parent.depth, child->depth + 1);
+      if (parent.depth > kMaxExprDepth) Error(Cur(), "expression nested too deeply");
+    }
+    parent.items.push_back(std::move(child));
+  }
+
   ExprPtr Make(Expr::Kind kind, int line) {
     auto e = std::make_unique<Expr>();
     e->kind = kind;
@@ -330,7 +342,8 @@ class Parser {
       if (!explicit_parens) Error(Cur(), "Expected an expression, got " + Describe(Cur()));
     }
     auto e = Make(Expr::Kind::kTuple, line);
-    e->items = std::move(items);
+    for (auto& item : items)
+      Add(*e, std::move(item));
     return e;
   }
 
@@ -341,12 +354,12 @@ class Parser {
     while (IsName("if")) {
       int line = Next().line;
       auto e = Make(Expr::Kind::kCondition, line);
-      e->items.push_back(Or());
-      e->items.push_back(std::move(expr));
+      Add(*e, Or());
+      Add(*e, std::move(expr));
       if (SkipName("else")) {
-        e->items.push_back(Expression(true));
+        Add(*e, Expression(true));
       } else {
-        e->items.push_back(nullptr);
+        Add(*e, nullptr);
       }
       expr = std::move(e);
     }
@@ -356,8 +369,8 @@ class Parser {
   ExprPtr BinaryNode(Expr::Kind kind, std::string op, ExprPtr l, ExprPtr r) {
     auto e = Make(kind, l->line);
     e->name = std::move(op);
-    e->items.push_back(std::move(l));
-    e->items.push_back(std::move(r));
+    Add(*e, std::move(l));
+    Add(*e, std::move(r));
     return e;
   }
 
@@ -379,7 +392,7 @@ class Parser {
     if (IsName("not")) {
       DepthGuard guard(*this);
       auto e = Make(Expr::Kind::kNot, Next().line);
-      e->items.push_back(Not());
+      Add(*e, Not());
       return e;
     }
     return Compare();
@@ -405,10 +418,10 @@ class Parser {
       }
       if (!cmp) {
         cmp = Make(Expr::Kind::kCompare, first->line);
-        cmp->items.push_back(std::move(first));
+        Add(*cmp, std::move(first));
       }
       cmp->ops.push_back(op);
-      cmp->items.push_back(Math1());
+      Add(*cmp, Math1());
     }
     return cmp ? std::move(cmp) : std::move(first);
   }
@@ -451,7 +464,7 @@ class Parser {
     if (IsOp("-") || IsOp("+")) {
       auto e = Make(IsOp("-") ? Expr::Kind::kNegate : Expr::Kind::kPlus, Cur().line);
       Next();
-      e->items.push_back(Unary(false));
+      Add(*e, Unary(false));
       node = std::move(e);
     } else {
       node = Primary();
@@ -510,7 +523,7 @@ class Parser {
               ExpectOp(",");
               if (SkipOp("]")) break;
             }
-            e->items.push_back(Expression(true));
+            Add(*e, Expression(true));
           }
           return e;
         }
@@ -522,9 +535,9 @@ class Parser {
               ExpectOp(",");
               if (SkipOp("}")) break;
             }
-            e->items.push_back(Expression(true));
+            Add(*e, Expression(true));
             ExpectOp(":");
-            e->items.push_back(Expression(true));
+            Add(*e, Expression(true));
           }
           return e;
         }
@@ -569,16 +582,16 @@ class Parser {
         Next();
         auto e = Make(Expr::Kind::kAttr, tok.line);
         e->name = attr.text;
-        e->items.push_back(std::move(node));
+        Add(*e, std::move(node));
         return e;
       }
       if (attr.type == T::kInt) {
         Next();
         auto e = Make(Expr::Kind::kItem, tok.line);
-        e->items.push_back(std::move(node));
+        Add(*e, std::move(node));
         auto index = Make(Expr::Kind::kLiteral, tok.line);
         index->value = Value(static_cast<int64_t>(std::strtoll(attr.text.c_str(), nullptr, 10)));
-        e->items.push_back(std::move(index));
+        Add(*e, std::move(index));
         return e;
       }
       Error(attr, "expected name or number, got " + Describe(attr));
@@ -589,20 +602,20 @@ class Parser {
       start = Expression(true);
       if (SkipOp("]")) {
         auto e = Make(Expr::Kind::kItem, tok.line);
-        e->items.push_back(std::move(node));
-        e->items.push_back(std::move(start));
+        Add(*e, std::move(node));
+        Add(*e, std::move(start));
         return e;
       }
     }
     ExpectOp(":");
     auto e = Make(Expr::Kind::kSlice, tok.line);
-    e->items.push_back(std::move(node));
-    e->items.push_back(std::move(start));
-    e->items.push_back(IsOp(":") || IsOp("]") ? nullptr : Expression(true));
+    Add(*e, std::move(node));
+    Add(*e, std::move(start));
+    Add(*e, IsOp(":") || IsOp("]") ? nullptr : Expression(true));
     if (SkipOp(":") && !IsOp("]")) {
-      e->items.push_back(Expression(true));
+      Add(*e, Expression(true));
     } else {
-      e->items.push_back(nullptr);
+      Add(*e, nullptr);
     }
     ExpectOp("]");
     return e;
@@ -622,10 +635,13 @@ class Parser {
       if (Cur().type == T::kName && Peek().type == T::kOperator && Peek().text == "=") {
         std::string name = Next().text;
         Next();
-        e.keywords.push_back(Keyword{std::move(name), Expression(true)});
+        ExprPtr value = Expression(true);
+        e.depth = std::max(e.depth, value->depth + 1);
+        if (e.depth > kMaxExprDepth) Error(Cur(), "expression nested too deeply");
+        e.keywords.push_back(Keyword{std::move(name), std::move(value)});
       } else {
         if (!e.keywords.empty()) Error(Cur(), "positional argument after keyword argument");
-        e.items.push_back(Expression(true));
+        Add(e, Expression(true));
       }
     }
   }
@@ -633,7 +649,7 @@ class Parser {
   ExprPtr Call(ExprPtr node) {
     DepthGuard guard(*this);
     auto e = Make(Expr::Kind::kCall, Cur().line);
-    e->items.push_back(std::move(node));
+    Add(*e, std::move(node));
     Arguments(*e);
     return e;
   }
@@ -651,7 +667,7 @@ class Parser {
       if (!HasFilter(name)) Error(tok, fmt::format("No filter named '{}'.", name));
       auto e = Make(Expr::Kind::kFilter, tok.line);
       e->name = name;
-      e->items.push_back(std::move(node));
+      Add(*e, std::move(node));
       if (IsOp("(")) Arguments(*e);
       node = std::move(e);
     }
@@ -668,14 +684,14 @@ class Parser {
       name += "." + ExpectName();
     if (!HasTest(name)) Error(tok, fmt::format("No test named '{}'.", name));
     e->name = name;
-    e->items.push_back(std::move(node));
+    Add(*e, std::move(node));
     if (IsOp("(")) {
       Arguments(*e);
     } else if ((Cur().type == T::kName && Cur().text != "else" && Cur().text != "or" &&
                 Cur().text != "and") ||
                Cur().type == T::kString || Cur().type == T::kInt || Cur().type == T::kFloat ||
                IsOp("[") || IsOp("{")) {
-      e->items.push_back(Postfix(Primary()));
+      Add(*e, Postfix(Primary()));
     }
     return e;
   }

@@ -797,6 +797,18 @@ Value Renderer::EvalCompare(const Expr& e) {
 }
 
 Value Renderer::Eval(const Expr& e) {
+  // Expressions are at most 256 deep, but macro calls inside them stack up: this bounds the
+  // recursion of a render as a whole.
+  if (eval_depth_ >= kMaxEvalDepth) Fail("expressions and macro calls nested too deeply");
+  ++eval_depth_;
+  struct Leave {
+    int& depth;
+    ~Leave() { --depth; }
+  } leave{eval_depth_};
+  return EvalNode(e);
+}
+
+Value Renderer::EvalNode(const Expr& e) {
   switch (e.kind) {
     case Expr::Kind::kLiteral:
       return e.value;
@@ -858,7 +870,8 @@ Value Renderer::Eval(const Expr& e) {
       }
       if (e.kind == Expr::Kind::kPlus) return v.is_bool() ? Value(v.as_int()) : v;
       if (v.is_float()) return Value(-v.as_double());
-      return IntResult(v.as_int() == INT64_MIN, -v.as_int());
+      if (v.as_int() == INT64_MIN) IntResult(true, 0);
+      return Value(-v.as_int());
     }
     case Expr::Kind::kBinary: {
       Value a = Eval(*e.items[0]);

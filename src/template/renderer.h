@@ -18,8 +18,8 @@ namespace servebench::tmpl {
 // memory. Python has no such bounds, but no chat template comes near them.
 struct RenderLimits {
   int64_t max_steps = 5'000'000;  // statements executed plus loop iterations plus calls
-  size_t max_output = 64 << 20;    // bytes of any one string built
-  int max_call_depth = 256;        // nested macro calls
+  size_t max_output = 64 << 20;   // bytes of any one string built
+  int max_call_depth = 256;       // nested macro calls
 };
 
 class Renderer {
@@ -53,6 +53,7 @@ class Renderer {
   void RenderSet(const Node& node);
   Value MakeMacro(const Node& node);
   Value Eval(const Expr& e);
+  Value EvalNode(const Expr& e);
   Value EvalCompare(const Expr& e);
   CallArgs EvalArgs(const Expr& e, size_t first_arg);
   Value Lookup(const std::string& name) const;
@@ -65,6 +66,8 @@ class Renderer {
   int64_t steps_ = 0;
   int call_depth_ = 0;
   int line_ = 0;  // of the statement being rendered, for error messages
+  int eval_depth_ = 0;
+  static constexpr int kMaxEvalDepth = 1500;
   std::vector<std::shared_ptr<DictData>> namespaces_;
   // Text of the enclosing filter block or set block while its filters run.
   std::vector<Value> block_values_;

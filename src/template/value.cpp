@@ -2,6 +2,9 @@
 
 #include "template/template_error.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -22,7 +25,33 @@ Value* DictData::Find(std::string_view key) {
   return nullptr;
 }
 
+int Depth(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kList:
+      return v.list().depth;
+    case Value::Kind::kDict:
+      return v.dict().depth;
+    case Value::Kind::kFunction:
+      return v.function().depth;
+    default:
+      return 0;
+  }
+}
+
+namespace {
+
+int DepthAbove(const Value& child) {
+  int depth = Depth(child) + 1;
+  if (depth > kMaxValueDepth) {
+    Fail(fmt::format("value nested deeper than {} levels", kMaxValueDepth));
+  }
+  return depth;
+}
+
+}  // namespace
+
 void DictData::Set(std::string key, Value value) {
+  depth = std::max(depth, DepthAbove(value));
   if (Value* slot = Find(key)) {
     *slot = std::move(value);
   } else {
@@ -32,6 +61,8 @@ void DictData::Set(std::string key, Value value) {
 
 Value Value::List(std::vector<Value> items, bool tuple) {
   auto data = std::make_shared<ListData>();
+  for (const Value& item : items)
+    data->depth = std::max(data->depth, DepthAbove(item));
   data->items = std::move(items);
   data->is_tuple = tuple;
   return Value(std::move(data));
@@ -269,6 +300,7 @@ bool Equal(const Value& a, const Value& b) {
     case Value::Kind::kDict: {
       const auto& x = a.dict();
       const auto& y = b.dict();
+      if (x.is_namespace || y.is_namespace) return &x == &y;
       if (x.items.size() != y.items.size()) return false;
       for (const auto& [k, v] : x.items) {
         const Value* other = y.Find(k);

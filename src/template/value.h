@@ -26,17 +26,25 @@ struct Undefined {
 };
 struct None {};
 
+// Values nest at most this deep (JSON input stops at 1000): freeing, comparing and printing
+// them recurse, so a template that keeps wrapping a value in a loop fails instead of
+// exhausting the stack.
+constexpr int kMaxValueDepth = 1100;
+
 struct ListData {
   std::vector<Value> items;
   bool is_tuple = false;
+  int depth = 1;  // 1 + the deepest item
 };
 
 struct DictData {
   std::vector<std::pair<std::string, Value>> items;
   bool is_namespace = false;
+  int depth = 1;  // 1 + the deepest value ever set
 
   const Value* Find(std::string_view key) const;
   Value* Find(std::string_view key);
+  // Throws TemplateError past kMaxValueDepth.
   void Set(std::string key, Value value);
 };
 
@@ -44,6 +52,7 @@ struct DictData {
 struct Function {
   std::string name;
   std::function<Value(CallArgs&, Renderer&)> call;
+  int depth = 1;  // 1 + the depth of a bound method's object
 };
 
 class Value {
@@ -63,6 +72,7 @@ class Value {
   Value(std::shared_ptr<DictData> d) : v_(std::move(d)) {}
   Value(std::shared_ptr<Function> f) : v_(std::move(f)) {}
 
+  // Throws TemplateError past kMaxValueDepth.
   static Value List(std::vector<Value> items = {}, bool tuple = false);
   static Value Dict();
   static Value MakeUndefined(std::string hint) { return Value(Undefined{std::move(hint)}); }
@@ -103,13 +113,17 @@ class Value {
       v_;
 };
 
+// How deeply a value nests (0 for scalars).
+int Depth(const Value& v);
+
 // Python's str(x) (what `{{ x }}` prints) and repr(x) (how containers print their items).
 std::string ToStr(const Value& v);
 std::string Repr(const Value& v);
 std::string FloatRepr(double d);
 std::string StringRepr(std::string_view s);
 
-// Python's ==, with 1 == 1.0 == True and deep comparison of containers.
+// Python's ==, with 1 == 1.0 == True and deep comparison of containers; namespaces compare by
+// identity.
 bool Equal(const Value& a, const Value& b);
 
 }  // namespace servebench::tmpl
