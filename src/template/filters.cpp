@@ -530,8 +530,15 @@ Value Format(const Value& v, CallArgs& args, Renderer&) {
   return BinaryOp("%", Value(ToStr(v)), Value::List(args.positional, true));
 }
 
+// getattr only: unlike `x.name`, a dict's keys are not attributes.
 Value Attr(const Value& v, CallArgs& args, Renderer& r) {
-  return r.GetAttr(v, ToStr(args.Get(0, "name")));
+  std::string name = ToStr(args.Get(0, "name"));
+  if (v.is_dict() && !v.dict().is_namespace) {
+    Value method = BoundMethod(v, name);
+    if (!method.is_undefined()) return method;
+    return Value::MakeUndefined(fmt::format("'dict object' has no attribute '{}'", name));
+  }
+  return r.GetAttr(v, name);
 }
 
 const std::unordered_map<std::string_view, Filter>& Filters() {

@@ -468,11 +468,29 @@ void Renderer::RenderFor(const Node& node, std::string& out) {
     int64_t index0 = l ? l->Find("index0")->as_int() : 0;
     return args.positional[static_cast<size_t>(index0) % args.positional.size()];
   };
+  // loop.changed(*values): whether the values differ from the previous call's. The state is
+  // dropped when the loop ends, so values that hold the loop itself cannot keep it alive.
+  auto last_changed = std::make_shared<std::optional<Value>>();
+  struct ForgetChanged {
+    std::shared_ptr<std::optional<Value>> last;
+    ~ForgetChanged() { last->reset(); }
+  } forget_changed{last_changed};
+  auto changed = std::make_shared<Function>();
+  changed->name = "changed";
+  changed->call = [last_changed](CallArgs& args, Renderer&) -> Value {
+    Value now = Value::List(args.positional);
+    if (*last_changed && Equal(**last_changed, now)) return Value(false);
+    *last_changed = std::move(now);
+    return Value(true);
+  };
   for (const char* key : {"index", "index0", "revindex", "revindex0", "first", "last", "length",
                           "previtem", "nextitem", "depth", "depth0"}) {
     loop->items.emplace_back(key, Value());
   }
   loop->items.emplace_back("cycle", Value(cycle));
+  loop->items.emplace_back("changed", Value(changed));
+  // previtem and nextitem are set in place below: account for their depth once.
+  loop->depth = std::max(loop->depth, Depth(seq));
   loop->items[6].second = Value(length);
   loop->items[9].second = Value(1);
   loop->items[10].second = Value(0);
