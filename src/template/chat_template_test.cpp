@@ -3,8 +3,10 @@
 // and compared. The five npm tokenizer packages supply the real templates.
 #include "template/chat_template.h"
 
+#include <atomic>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -126,6 +128,29 @@ std::string CaseName(const testing::TestParamInfo<GoldenCase>& info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Goldens, GoldenTest, testing::ValuesIn(LoadCases()), CaseName);
+
+TEST(ChatTemplate, RendersConcurrentlyFromOneInstance) {
+  auto tmpl = TemplateFor("qwen3");
+  ASSERT_TRUE(tmpl.has_value()) << tmpl.error().message;
+  Value conversation = LoadJson(kFixtures + "/conversations/tools_dict_arguments.json");
+  RenderOptions options;
+  options.tools = *conversation.dict().Find("tools");
+  const Value& messages = *conversation.dict().Find("messages");
+  std::string expected = tmpl->render(messages, options).value_or("error");
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 100; ++i) {
+        if (tmpl->render(messages, options).value_or("error") != expected) ++mismatches;
+      }
+    });
+  }
+  for (auto& t : threads)
+    t.join();
+  EXPECT_EQ(mismatches.load(), 0);
+  EXPECT_NE(expected, "error");
+}
 
 TEST(GoldenFile, CoversEveryTemplateAndConversation) {
   auto cases = LoadCases();

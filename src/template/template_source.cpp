@@ -38,7 +38,8 @@ void CollectSpecialTokens(const Value& config, std::vector<std::pair<std::string
                            "cls_token", "mask_token"}) {
     const Value* v = config.dict().Find(name);
     if (!v) continue;
-    if (auto text = TokenText(*v)) set(name, Value(*text));
+    // transformers' special_tokens_map leaves out unset and empty tokens.
+    if (auto text = TokenText(*v); text && !text->empty()) set(name, Value(*text));
   }
   if (const Value* extra = config.dict().Find("additional_special_tokens");
       extra && extra->is_list()) {
@@ -46,7 +47,7 @@ void CollectSpecialTokens(const Value& config, std::vector<std::pair<std::string
     for (const auto& t : extra->list().items) {
       if (auto text = TokenText(t)) tokens.emplace_back(*text);
     }
-    set("additional_special_tokens", Value::List(std::move(tokens)));
+    if (!tokens.empty()) set("additional_special_tokens", Value::List(std::move(tokens)));
   }
 }
 

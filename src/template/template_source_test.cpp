@@ -46,12 +46,12 @@ TEST(TemplateSource, StringTemplateAndTokenObjects) {
   TempDir dir;
   dir.Write("tokenizer_config.json", R"({
     "bos_token": {"__type": "AddedToken", "content": "<B>", "lstrip": false},
-    "eos_token": "<E>", "pad_token": null, "unk_token": {"content": "<U>"},
+    "eos_token": "<E>", "pad_token": null, "unk_token": {"content": "<U>"}, "sep_token": "",
     "additional_special_tokens": ["<x>", {"content": "<y>"}],
     "model_max_length": 1000000000000000019884624838656,
-    "chat_template": "{{ bos_token }}{{ messages[0].content }}{{ eos_token }}{{ unk_token }}{{ pad_token is defined }}{{ additional_special_tokens }}"
+    "chat_template": "{{ bos_token }}{{ messages[0].content }}{{ eos_token }}{{ unk_token }}{{ pad_token is defined }}{{ sep_token is defined }}{{ additional_special_tokens }}"
   })");
-  EXPECT_EQ(Render(LoadChatTemplate(dir.path())), "<B>hi<E><U>False['<x>', '<y>']");
+  EXPECT_EQ(Render(LoadChatTemplate(dir.path())), "<B>hi<E><U>FalseFalse['<x>', '<y>']");
 }
 
 TEST(TemplateSource, NamedTemplatesPickDefaultOrTheAskedName) {
