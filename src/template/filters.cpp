@@ -536,7 +536,7 @@ Value Attr(const Value& v, CallArgs& args, Renderer& r) {
   if (v.is_dict() && !v.dict().is_namespace) {
     Value method = BoundMethod(v, name);
     if (!method.is_undefined()) return method;
-    return Value::MakeUndefined(fmt::format("'dict object' has no attribute '{}'", name));
+    return Value::UndefinedAttribute("dict object", name);
   }
   return r.GetAttr(v, name);
 }

@@ -503,10 +503,10 @@ void Renderer::RenderFor(const Node& node, std::string& out) {
     loop->items[3].second = Value(length - i - 1);
     loop->items[4].second = Value(i == 0);
     loop->items[5].second = Value(i == length - 1);
-    loop->items[7].second = i > 0 ? items[static_cast<size_t>(i - 1)]
-                                  : Value::MakeUndefined("there is no previous item");
-    loop->items[8].second = i + 1 < length ? items[static_cast<size_t>(i + 1)]
-                                           : Value::MakeUndefined("there is no next item");
+    loop->items[7].second =
+        i > 0 ? items[static_cast<size_t>(i - 1)] : Value::UndefinedSibling(true);
+    loop->items[8].second =
+        i + 1 < length ? items[static_cast<size_t>(i + 1)] : Value::UndefinedSibling(false);
     auto iteration = std::make_shared<Scope>();
     iteration->parent = saved;
     BindTargets(iteration->vars, node.targets, items[static_cast<size_t>(i)]);
@@ -625,7 +625,7 @@ Value Renderer::Lookup(const std::string& name) const {
     if (it != s->vars.end()) return it->second;
   }
   if (const Value* v = globals_->Find(name)) return *v;
-  return Value::MakeUndefined(fmt::format("'{}' is undefined", name));
+  return Value::UndefinedName(name);
 }
 
 void Renderer::Assign(const std::string& name, Value value) {
@@ -670,8 +670,7 @@ Value Renderer::GetAttr(const Value& object, const std::string& name) {
     default:
       break;
   }
-  return Value::MakeUndefined(
-      fmt::format("'{}' has no attribute '{}'", ObjectTypeRepr(object), name));
+  return Value::UndefinedAttribute(ObjectTypeRepr(object), name);
 }
 
 namespace {
@@ -706,8 +705,7 @@ Value Renderer::GetItem(const Value& object, const Value& key) {
       Value method = BoundMethod(object, key.as_string());
       if (!method.is_undefined()) return method;
     }
-    return Value::MakeUndefined(
-        fmt::format("'{}' has no attribute '{}'", ObjectTypeRepr(object), key.as_string()));
+    return Value::UndefinedAttribute(ObjectTypeRepr(object), key.as_string());
   }
   return Value::MakeUndefined(
       fmt::format("'{}' has no element {}", ObjectTypeRepr(object), Repr(key)));

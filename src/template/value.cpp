@@ -72,6 +72,33 @@ Value Value::Dict() {
   return Value(std::make_shared<DictData>());
 }
 
+Value Value::UndefinedAttribute(std::string_view owner, std::string_view attribute) {
+  std::string detail;
+  detail.reserve(owner.size() + attribute.size() + 1);
+  detail.append(owner).append(1, '\0').append(attribute);
+  return Value(Undefined{Undefined::Why::kAttribute, std::move(detail)});
+}
+
+std::string Value::undefined_hint() const {
+  const Undefined& u = std::get<Undefined>(v_);
+  switch (u.why) {
+    case Undefined::Why::kName:
+      return "'" + u.detail + "' is undefined";
+    case Undefined::Why::kAttribute: {
+      size_t split = u.detail.find('\0');
+      return "'" + u.detail.substr(0, split) + "' has no attribute '" + u.detail.substr(split + 1) +
+             "'";
+    }
+    case Undefined::Why::kNoPrevious:
+      return "there is no previous item";
+    case Undefined::Why::kNoNext:
+      return "there is no next item";
+    case Undefined::Why::kText:
+      break;
+  }
+  return u.detail;
+}
+
 int64_t Value::as_int() const {
   if (is_bool()) return as_bool() ? 1 : 0;
   return std::get<int64_t>(v_);

@@ -21,8 +21,12 @@ class Value;
 struct CallArgs;
 class Renderer;
 
+// Why a value is undefined; the error message is only built if the value is misused (most
+// undefined values are just tested with `is defined`).
 struct Undefined {
-  std::string hint;  // the error raised when the value is used, e.g. "'x' is undefined"
+  enum class Why : uint8_t { kText, kName, kAttribute, kNoPrevious, kNoNext };
+  Why why = Why::kText;
+  std::string detail;  // kText: the message; kName: the name; kAttribute: owner '\0' attribute
 };
 struct None {};
 
@@ -75,7 +79,16 @@ class Value {
   // Throws TemplateError past kMaxValueDepth.
   static Value List(std::vector<Value> items = {}, bool tuple = false);
   static Value Dict();
-  static Value MakeUndefined(std::string hint) { return Value(Undefined{std::move(hint)}); }
+  static Value MakeUndefined(std::string hint) {
+    return Value(Undefined{Undefined::Why::kText, std::move(hint)});
+  }
+  static Value UndefinedName(std::string name) {
+    return Value(Undefined{Undefined::Why::kName, std::move(name)});
+  }
+  static Value UndefinedAttribute(std::string_view owner, std::string_view attribute);
+  static Value UndefinedSibling(bool previous) {
+    return Value(Undefined{previous ? Undefined::Why::kNoPrevious : Undefined::Why::kNoNext, {}});
+  }
 
   Kind kind() const { return static_cast<Kind>(v_.index()); }
   bool is_undefined() const { return kind() == Kind::kUndefined; }
@@ -100,7 +113,8 @@ class Value {
     return std::get<std::shared_ptr<DictData>>(v_);
   }
   Function& function() const { return *std::get<std::shared_ptr<Function>>(v_); }
-  const std::string& undefined_hint() const { return std::get<Undefined>(v_).hint; }
+  // The error jinja2 raises when this undefined value is used.
+  std::string undefined_hint() const;
 
   // Python's bool(x).
   bool Truthy() const;
