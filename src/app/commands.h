@@ -14,5 +14,6 @@ using CommandRunner = std::function<int()>;
 void AddServeSimCommand(CLI::App& app, CommandRunner& runner);
 void AddTokenizeCommand(CLI::App& app, CommandRunner& runner);
 void AddChatTemplateCommand(CLI::App& app, CommandRunner& runner);
+void AddRunCommand(CLI::App& app, CommandRunner& runner);
 
 }  // namespace servebench::app

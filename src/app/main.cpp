@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   servebench::app::AddServeSimCommand(app, runner);
   servebench::app::AddTokenizeCommand(app, runner);
   servebench::app::AddChatTemplateCommand(app, runner);
+  servebench::app::AddRunCommand(app, runner);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,110 @@
+// Issue 5 benchmark 1, the client's ceiling: serve-sim --instant (a child process, one server
+// thread) answers 2,000 requests × 256 token events sent at rate inf; the client (RunPhase,
+// --client-threads loops) parses every event through SseParser and the vLLM completions reader.
+// Prints SSE token events/s parsed by the client and the mean TTFT the client induced.
+//
+//   bench_client_ceiling [requests] [tokens] [client threads] [family]
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <string>
+
+#include "client/run_driver.h"
+#include "common/clock.h"
+#include "protocol/request_body.h"
+
+namespace {
+
+std::string BenchBinaryDir() {
+  char path[4096];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) return ".";
+  std::string exe(path, static_cast<size_t>(n));
+  return exe.substr(0, exe.rfind('/'));
+}
+
+}  // namespace
+
+// sim_process.h finds the binary through this macro; the benchmark sits next to it.
+#define SERVEBENCH_BINARY_DIR BenchBinaryDir()
+#include "tests/support/sim_process.h"
+
+int main(int argc, char** argv) {
+  using namespace servebench;
+  const size_t requests = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 2000;
+  const int64_t tokens = argc > 2 ? std::strtol(argv[2], nullptr, 10) : 256;
+  const size_t threads = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 2;
+  const std::string family = argc > 4 ? argv[4] : "vllm";
+
+  testing::SimProcess sim({"--instant", "--family", family, "--max-model-len", "1000000"});
+  if (!sim.ok()) {
+    std::fprintf(stderr, "cannot start serve-sim from %s\n", BenchBinaryDir().c_str());
+    return 1;
+  }
+  const protocol::BackendInfo& backend = **protocol::FindBackend("vllm");
+  protocol::RequestOptions request_options;
+  request_options.model = "serve-sim";
+  request_options.synthetic_dataset = true;
+  protocol::RequestInput input;
+  input.text = "The capital of France is";
+  input.output_len = tokens;
+  std::string body = *protocol::BuildRequestBody(backend, input, request_options);
+  std::vector<std::string> bodies(requests, body);
+  std::vector<metrics::RequestRecord> records(requests);
+  for (size_t i = 0; i < requests; ++i) {
+    records[i].index = static_cast<int64_t>(i);
+    records[i].output_tokens_requested = tokens;
+  }
+  client::DriverOptions options;
+  options.url = sim.base_url() + "/v1/completions";
+  options.header_lines = {"Content-Type: application/json"};
+  options.request_id_prefix = "ceiling-";
+  options.threads = threads;
+  options.http.timeout_ms = 120000;
+  options.call.reader.style = backend.style;
+  load::LoadOptions load_options;
+  load::Schedule schedule = *load::BuildSchedule(requests, load_options, 42);
+
+  std::atomic<bool> stop{false};
+  int64_t cpu_start = 0;
+  {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    cpu_start = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+  }
+  auto result = client::RunPhase(options, schedule, bodies, records, stop);
+  if (!result) {
+    std::fprintf(stderr, "%s\n", result.error().message.c_str());
+    return 1;
+  }
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  double cpu_s = static_cast<double>(ts.tv_sec * 1'000'000'000LL + ts.tv_nsec - cpu_start) / 1e9;
+
+  int64_t first_send = std::numeric_limits<int64_t>::max(), last_end = 0, events = 0, ok = 0;
+  double ttft_sum = 0;
+  for (const metrics::RequestRecord& r : records) {
+    first_send = std::min(first_send, r.send_time);
+    last_end = std::max(last_end, r.end_time.value_or(0));
+    events += static_cast<int64_t>(r.token_events());
+    if (r.ok() && !r.event_times.empty()) {
+      ++ok;
+      ttft_sum += static_cast<double>(r.event_times.front() - r.send_time);
+    }
+  }
+  double span_s = static_cast<double>(last_end - first_send) / 1e9;
+  std::printf("client ceiling: %zu requests x %lld tokens, %zu client threads, family %s\n",
+              requests, static_cast<long long>(tokens), threads, family.c_str());
+  std::printf("  succeeded          %lld / %zu\n", static_cast<long long>(ok), requests);
+  std::printf("  token events       %lld\n", static_cast<long long>(events));
+  std::printf("  span               %.3f s (first send to last end)\n", span_s);
+  std::printf("  events/s (wall)    %.0f\n", static_cast<double>(events) / span_s);
+  std::printf("  client CPU         %.3f s (%.0f events per client CPU second)\n", cpu_s,
+              static_cast<double>(events) / cpu_s);
+  std::printf("  mean TTFT          %.3f ms\n",
+              ok ? ttft_sum / static_cast<double>(ok) / 1e6 : 0.0);
+  return ok == static_cast<int64_t>(requests) ? 0 : 1;
+}

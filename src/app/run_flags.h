@@ -1,0 +1,99 @@
+// The flags of `servebench run` (spec/cli.md §1) as one plain struct, filled by CLI11 in
+// run_command.cpp and read by the run (run_pipeline.cpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace servebench::app {
+
+struct RunFlags {
+  // Target and connection.
+  std::string backend = "sglang";
+  std::string base_url;
+  std::string host = "127.0.0.1";
+  std::optional<int> port;
+  std::string endpoint;
+  std::vector<std::string> headers;  // K=V
+  bool insecure = false;
+  bool http2 = false;
+  std::optional<double> request_timeout_s;
+  std::optional<std::string> request_id_prefix;
+  double ready_check_timeout_s = 60;
+  std::string max_tokens_field = "max_completion_tokens";
+  int64_t done_grace_ms = 2000;
+  int64_t max_event_bytes = int64_t{64} << 20;
+  bool incremental_text = false;
+  bool trt_accumulated_text = false;
+  int64_t client_threads = 0;  // 0: cores, at most 4
+  double drain_timeout_s = 5;
+
+  // Model and tokenizer.
+  std::string model;
+  std::string served_model_name;
+  std::string tokenizer;
+  std::string model_path;
+
+  // Dataset.
+  std::string dataset_name = "sharegpt";
+  std::string dataset_path;
+  int64_t num_prompts = 1000;
+  uint64_t seed = 42;
+  bool disable_shuffle = false;
+  bool tokenize_prompt = false;
+  std::string range_semantics = "sglang";
+  int64_t random_input_len = 1024;
+  int64_t random_output_len = 1024;
+  std::string random_range_ratio = "0.0";
+  int64_t random_prefix_len = 0;
+
+  // Load.
+  std::string request_rate = "inf";
+  std::string burstiness = "1.0";
+  bool schedule_normalize = false;
+  std::optional<int64_t> max_concurrency;
+  std::optional<int64_t> concurrency;
+  int64_t warmup_requests = 1;
+  std::optional<int64_t> num_warmups;
+  bool disable_warmup = false;
+  std::vector<std::string> lora_names;
+
+  // Request shaping.
+  bool disable_stream = false;
+  bool disable_ignore_eos = false;
+  bool ignore_eos = false;
+  std::optional<double> temperature;
+  double top_p = 1.0;
+  std::optional<int64_t> top_k;
+  std::optional<double> min_p;
+  std::optional<double> frequency_penalty;
+  std::optional<double> presence_penalty;
+  std::optional<double> repetition_penalty;
+  std::string extra_request_body;
+  bool no_usage_request = false;
+  bool continuous_usage = false;
+
+  // Metrics and validity.
+  std::string compat;
+  std::string metric_percentiles;
+  std::string percentile_metrics;
+  std::vector<std::string> goodput;
+  double max_send_lag_ms = 1.0;
+  bool fail_on_invalid = false;
+
+  // Output.
+  std::string output_file;
+  bool output_details = false;
+  std::optional<std::string> tag;
+  std::string csv;
+  bool disable_tqdm = false;
+
+  std::vector<std::string> command_line;
+};
+
+// Runs the benchmark; returns the process exit code (spec/cli.md §7).
+int RunBenchmark(const RunFlags& flags);
+
+}  // namespace servebench::app

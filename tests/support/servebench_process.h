@@ -1,0 +1,93 @@
+// Runs the built `servebench` binary (SERVEBENCH_BINARY_DIR/servebench) with arguments, for
+// end-to-end tests: stdout and stderr are captured through files, the run is killed after a
+// time limit, and a signal can be sent while it runs.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace servebench::testing {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1: killed at the time limit, or not started
+  std::string out;
+  std::string err;
+};
+
+inline std::string ReadWhole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs `servebench args...`; `during(pid)` (optional) is called once, `during_after_ms` after the
+// start. Killed (SIGKILL) after `limit_ms`.
+inline ProcessResult RunServebench(const std::vector<std::string>& args, int limit_ms = 30000,
+                                   const std::function<void(pid_t)>& during = nullptr,
+                                   int during_after_ms = 0) {
+  ProcessResult result;
+  std::string bin = std::string(SERVEBENCH_BINARY_DIR) + "/servebench";
+  static int counter = 0;
+  std::string base =
+      std::string("/tmp/sb-e2e-") + std::to_string(getpid()) + "-" + std::to_string(counter++);
+  std::string out_path = base + ".out", err_path = base + ".err";
+  std::vector<std::string> all = {bin};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : all)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return result;
+  auto start = std::chrono::steady_clock::now();
+  bool signalled = during == nullptr;
+  int status = 0;
+  for (;;) {
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+    if (!signalled && elapsed >= during_after_ms) {
+      signalled = true;
+      during(pid);
+    }
+    if (elapsed > limit_ms) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      status = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (status != -1 && WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  result.out = ReadWhole(out_path);
+  result.err = ReadWhole(err_path);
+  unlink(out_path.c_str());
+  unlink(err_path.c_str());
+  return result;
+}
+
+}  // namespace servebench::testing
