@@ -30,7 +30,7 @@ std::string BenchBinaryDir() {
 
 // sim_process.h finds the binary through this macro; the benchmark sits next to it.
 #define SERVEBENCH_BINARY_DIR BenchBinaryDir()
-#include "tests/support/sim_process.h"
+#include "../tests/support/sim_process.h"
 
 int main(int argc, char** argv) {
   using namespace servebench;
