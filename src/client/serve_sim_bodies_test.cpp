@@ -21,69 +21,21 @@
 #include "common/clock.h"
 #include "protocol/request_body.h"
 #include "protocol/stream_reader.h"
-
-extern char** environ;
+#include "tests/support/sim_process.h"
 
 namespace servebench::client {
 namespace {
 
+using servebench::testing::SimProcess;
+
 using protocol::Style;
 
-// A serve-sim child process on a free port; stopped (SIGTERM) when destroyed.
-class SimProcess {
- public:
-  explicit SimProcess(std::vector<std::string> flags) {
-    const char* bin = std::getenv("SERVEBENCH_BIN");
-    if (bin == nullptr || access(bin, X_OK) != 0) return;
-    int out[2];
-    if (pipe(out) != 0) return;
-    std::vector<std::string> args = {bin, "serve-sim", "--port", "0", "--instant", "--seed", "7"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    std::vector<char*> argv;
-    for (std::string& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 2);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    int rc = posix_spawn(&pid_, bin, &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    output_ = out[0];  // kept open until the end: the child may log more
-    if (rc != 0) {
-      pid_ = 0;
-      return;
-    }
-    // "serve-sim listening on http://127.0.0.1:PORT (...)": read up to the first newline,
-    // waiting at most 10 s.
-    std::string line;
-    char c;
-    pollfd fd{output_, POLLIN, 0};
-    while (line.size() < 512 && poll(&fd, 1, 10000) == 1 && read(output_, &c, 1) == 1 &&
-           c != '\n') {
-      line += c;
-    }
-    size_t at = line.find("http://");
-    size_t space = line.find(' ', at == std::string::npos ? 0 : at);
-    if (at != std::string::npos) base_url_ = line.substr(at, space - at);
-  }
-  ~SimProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status;
-      waitpid(pid_, &status, 0);
-    }
-    if (output_ >= 0) close(output_);
-  }
-  const std::string& base_url() const { return base_url_; }
-
- private:
-  pid_t pid_ = 0;
-  int output_ = -1;
-  std::string base_url_;
-};
+// serve-sim as a child process, instant and seeded, with the test's flags.
+std::vector<std::string> SimFlags(std::vector<std::string> flags) {
+  std::vector<std::string> all = {"--instant", "--seed", "7"};
+  all.insert(all.end(), flags.begin(), flags.end());
+  return all;
+}
 
 class ReaderSink : public SseSink {
  public:
@@ -238,15 +190,16 @@ std::vector<Case> AllCases() {
 }
 
 TEST(ServeSimBodies, EveryStyleAndFamilyLf) {
-  SimProcess sim({});
-  if (sim.base_url().empty()) GTEST_SKIP() << "SERVEBENCH_BIN not set (run through ctest)";
+  SimProcess sim(SimFlags({}));
+  ASSERT_TRUE(sim.ok()) << "serve-sim did not start";
   for (const Case& c : AllCases())
     RunCase(sim.base_url(), c, 1);
 }
 
 TEST(ServeSimBodies, CrlfSeveralTokensPerEventAndEmptyEvents) {
-  SimProcess sim({"--sse-style", "crlf", "--tokens-per-event", "2", "--empty-events", "0.5"});
-  if (sim.base_url().empty()) GTEST_SKIP() << "SERVEBENCH_BIN not set (run through ctest)";
+  SimProcess sim(
+      SimFlags({"--sse-style", "crlf", "--tokens-per-event", "2", "--empty-events", "0.5"}));
+  ASSERT_TRUE(sim.ok()) << "serve-sim did not start";
   for (const Case& c : AllCases())
     RunCase(sim.base_url(), c, 2);
 }
@@ -277,12 +230,10 @@ TEST(ServeSimBodies, FaultsAndInBandErrors) {
             kNone,
             SseParser::Result::kEventTooLarge},
        }) {
-    SimProcess sim(f.flags);
-    if (sim.base_url().empty()) GTEST_SKIP() << "SERVEBENCH_BIN not set (run through ctest)";
+    SimProcess sim(SimFlags(f.flags));
+    ASSERT_TRUE(sim.ok()) << "serve-sim did not start";
     for (const Case& c : std::initializer_list<Case>{
              {"vllm", "vllm", true}, {"sglang", "", true}, {"vllm-chat", "lmdeploy", true}}) {
-      // serve-sim (at the time of writing) does not apply oversized-event to /generate.
-      if (f.flags[1] == "oversized-event" && c.backend == "sglang") continue;
       SCOPED_TRACE(f.flags[1] + " " + c.backend + " max " + std::to_string(f.max_event_bytes));
       Exchange exchange(ReaderOptionsFor(c, 5), f.max_event_bytes);
       Send(sim.base_url(), c, 5, exchange);
@@ -292,8 +243,8 @@ TEST(ServeSimBodies, FaultsAndInBandErrors) {
     }
   }
   // A 5-word prompt over a 4-token context: SGLang answers 200 and reports it in the stream.
-  SimProcess small({"--max-model-len", "4"});
-  if (small.base_url().empty()) GTEST_SKIP();
+  SimProcess small(SimFlags({"--max-model-len", "4"}));
+  ASSERT_TRUE(small.ok()) << "serve-sim did not start";
   Case native{"sglang", "", true};
   Exchange exchange(ReaderOptionsFor(native, 64), kDefaultMaxEventBytes);
   Send(small.base_url(), native, 64, exchange);

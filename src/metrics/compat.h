@@ -4,15 +4,13 @@
 
 #include <string_view>
 
-#include "common/status.h"
+#include "common/compat.h"
 
 namespace servebench::metrics {
 
-enum class Compat { kNone, kSglang, kVllm, kLmdeploy };
-
-Expected<Compat> ParseCompat(std::string_view value);
-// "" for kNone, else the flag value.
-std::string_view CompatName(Compat compat);
+using ::servebench::Compat;
+using ::servebench::CompatName;
+using ::servebench::ParseCompat;
 
 // The request-body style of the backend: some compat rules depend on it (metrics.md §11).
 enum class ApiStyle { kCompletions, kChat, kSglangNative, kTrt, kTgi, kTruss };

@@ -6,6 +6,7 @@
 #include <span>
 #include <string_view>
 
+#include "common/compat.h"
 #include "common/status.h"
 
 namespace servebench::protocol {
@@ -50,10 +51,8 @@ inline std::string_view RequestPath(const BackendInfo& backend, bool stream) {
   return stream ? backend.path : backend.non_stream_path;
 }
 
-// --compat: whose measurement (and request) rules apply (spec/metrics.md §12).
-enum class Compat { kNone, kSglang, kVllm, kLmdeploy };
-
-Expected<Compat> ParseCompat(std::string_view name);
-std::string_view CompatName(Compat compat);
+using ::servebench::Compat;
+using ::servebench::CompatName;
+using ::servebench::ParseCompat;
 
 }  // namespace servebench::protocol

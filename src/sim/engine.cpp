@@ -36,6 +36,17 @@ void Engine::Submit(std::shared_ptr<Request> request) {
   wake_.notify_one();
 }
 
+void Engine::Submit(std::vector<std::shared_ptr<Request>> requests) {
+  int count = static_cast<int>(requests.size());
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& r : requests)
+      incoming_.push_back(std::move(r));
+  }
+  stat_waiting_.fetch_add(count, std::memory_order_relaxed);
+  wake_.notify_one();
+}
+
 Engine::Stats Engine::GetStats() const {
   Stats s;
   s.running = stat_running_.load(std::memory_order_relaxed);

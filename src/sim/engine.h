@@ -58,6 +58,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   void Submit(std::shared_ptr<Request> request);
+  // Submits several requests at once: they all reach the same step.
+  void Submit(std::vector<std::shared_ptr<Request>> requests);
   Stats GetStats() const;
 
  private:

@@ -1,5 +1,6 @@
 // The engine model in-process: timing at low load, growth of TTFT with load, the batch limit and
-// the KV budget. Step times are scaled up so that the assertions hold on a loaded CI machine.
+// the KV budget. A step can never be shorter than its formula, so lower bounds are exact; upper
+// bounds leave room for a loaded CI machine waking the engine thread late.
 #include "sim/engine.h"
 
 #include <gtest/gtest.h>
@@ -29,6 +30,7 @@ class EngineRun {
   std::vector<Outcome> Run(const std::vector<std::pair<int, int>>& requests) {
     std::vector<Outcome> outcomes(requests.size());
     remaining_ = static_cast<int>(requests.size());
+    std::vector<std::shared_ptr<Engine::Request>> batch;
     for (size_t i = 0; i < requests.size(); ++i) {
       auto r = std::make_shared<Engine::Request>();
       r->prompt_tokens = requests[i].first;
@@ -40,9 +42,12 @@ class EngineRun {
         o->last_token_ns = step_end_ns;
         if (finished && --remaining_ == 0) done_.notify_all();
       };
-      o->submitted_ns = MonotonicNanos();
-      engine_.Submit(std::move(r));
+      batch.push_back(std::move(r));
     }
+    int64_t now = MonotonicNanos();
+    for (Outcome& o : outcomes)
+      o.submitted_ns = now;
+    engine_.Submit(std::move(batch));
     std::unique_lock lock(mutex_);
     done_.wait(lock, [&] { return remaining_ == 0; });
     return outcomes;
@@ -78,9 +83,9 @@ TEST(EngineTest, LowLoadTimingFollowsTheStepFormula) {
   double ttft = Ms(out[0].first_token_ns - out[0].submitted_ns);
   double itl = Ms(out[0].last_token_ns - out[0].first_token_ns) / 4;
   EXPECT_GE(ttft, 20.0);
-  EXPECT_LT(ttft, 30.0);
+  EXPECT_LT(ttft, 120.0);
   EXPECT_GE(itl, 11.0);
-  EXPECT_LT(itl, 16.0);
+  EXPECT_LT(itl, 31.0);
 }
 
 TEST(EngineTest, DefaultsResembleAnEightBillionModel) {
@@ -88,10 +93,11 @@ TEST(EngineTest, DefaultsResembleAnEightBillionModel) {
   auto out = run.Run({{1000, 20}});
   double ttft = Ms(out[0].first_token_ns - out[0].submitted_ns);
   double itl = Ms(out[0].last_token_ns - out[0].first_token_ns) / 19;
-  EXPECT_GE(ttft, 20.0);
-  EXPECT_LT(ttft, 40.0);
-  EXPECT_GE(itl, 14.0);
-  EXPECT_LT(itl, 20.0);
+  // 14 + 1000 × 0.01 = 24 ms, then 14 + 0.2 = 14.2 ms per token.
+  EXPECT_GE(ttft, 24.0);
+  EXPECT_LT(ttft, 124.0);
+  EXPECT_GE(itl, 14.2);
+  EXPECT_LT(itl, 34.2);
 }
 
 TEST(EngineTest, TtftGrowsWithLoad) {

@@ -376,7 +376,6 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
   bool malformed_sent = false;
   bool stall_pending = Has(FaultKind::kStall);
   bool mid_fault_done = false;
-  std::string fault_text;
   while (emitted < target) {
     // Tokens go out in groups of --tokens-per-event; the last group may be smaller.
     if (produced - emitted < per_event && produced < target) {
@@ -418,9 +417,11 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
           new_text = std::string_view(text_.data() + text_start, text_.size() - text_start);
         }
         if (Has(FaultKind::kOversizedEvent)) {
-          fault_text.assign(" ");
-          fault_text.append(o.oversized_bytes, 'x');
-          new_text = fault_text;
+          // Part of the generated text, so that cumulative formats (SGLang native, Triton
+          // accumulate) carry it too.
+          text_.append(" ");
+          text_.append(o.oversized_bytes, 'x');
+          new_text = std::string_view(text_.data() + text_start, text_.size() - text_start);
         }
         sink.truncate_next = Has(FaultKind::kTruncatedChunk);
         reset_now = Has(FaultKind::kResetMidStream);

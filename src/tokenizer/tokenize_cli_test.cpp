@@ -1,4 +1,4 @@
-// `servebench tokenize` as a user runs it (the binary at $SERVEBENCH_BIN, set by ctest).
+// `servebench tokenize` as a user runs it (the binary built beside the tests).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,9 +31,8 @@ std::string RunShell(const std::string& command, int* exit_code) {
 class TokenizeCli : public testing::Test {
  protected:
   void SetUp() override {
-    const char* bin = std::getenv("SERVEBENCH_BIN");
-    if (bin == nullptr || !std::filesystem::exists(bin)) GTEST_SKIP() << "SERVEBENCH_BIN not built";
-    bin_ = bin;
+    bin_ = std::string(SERVEBENCH_BINARY_DIR) + "/servebench";
+    ASSERT_TRUE(std::filesystem::exists(bin_)) << bin_ << " is not built";
   }
   std::string bin_;
 };
