@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -24,12 +23,17 @@ struct Result {
   std::string err;
 };
 
+// The binary built beside this test (the build links it; see CMakeLists.txt).
+std::string Binary() {
+  return std::string(SERVEBENCH_BINARY_DIR) + "/servebench";
+}
+
 Result RunCli(const std::string& args) {
-  const char* bin = std::getenv("SERVEBENCH_BIN");
+  std::string bin = Binary();
   Result r;
   std::string err_path = std::filesystem::temp_directory_path() /
                          ("sb_chat_template_cli_" + std::to_string(getpid()) + ".err");
-  std::string command = std::string(bin) + " chat-template " + args + " 2>" + err_path;
+  std::string command = bin + " chat-template " + args + " 2>" + err_path;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return r;
   char buf[4096];
@@ -59,7 +63,7 @@ std::string GoldenOutput(const std::string& tmpl, const std::string& conversatio
 class ChatTemplateCli : public testing::Test {
  protected:
   void SetUp() override {
-    if (!std::getenv("SERVEBENCH_BIN")) GTEST_SKIP() << "SERVEBENCH_BIN is set by ctest";
+    ASSERT_TRUE(std::filesystem::exists(Binary())) << Binary() << " is not built";
   }
 };
 
