@@ -67,6 +67,9 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option("--num-warmups", f->num_warmups, "vLLM warmup count (full length)");
   cmd->add_flag("--disable-warmup", f->disable_warmup, "No warmup");
   cmd->add_option("--lora-name,--lora-modules", f->lora_names, "LoRA adapter names");
+  cmd->add_option("--lora-request-distribution,--lora-assignment", f->lora_request_distribution,
+                  "uniform, distinct, skewed (random, round-robin)");
+  cmd->add_option("--lora-zipf-alpha", f->lora_zipf_alpha, "Skew of skewed (1.5)");
 
   // Request shaping.
   cmd->add_flag("--disable-stream,--no-stream-output", f->disable_stream, "Non-streaming requests");

@@ -59,6 +59,8 @@ struct RunFlags {
   std::optional<int64_t> num_warmups;
   bool disable_warmup = false;
   std::vector<std::string> lora_names;
+  std::string lora_request_distribution = "uniform";
+  double lora_zipf_alpha = 1.5;
 
   // Request shaping.
   bool disable_stream = false;

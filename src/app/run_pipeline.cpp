@@ -25,6 +25,7 @@
 #include "client/run_driver.h"
 #include "common/clock.h"
 #include "common/version.h"
+#include "load/request_choices.h"
 #include "load/schedule.h"
 #include "load/warmup.h"
 #include "metrics/aggregate.h"
@@ -150,6 +151,7 @@ struct Prepared {
   metrics::RunSettings settings;
   double rate = 0;
   int64_t threads = 1;
+  std::vector<int32_t> lora;  // adapter index per row (--lora-name), empty without adapters
 };
 
 // Flag checks that need no server (load.md §1 step 1). Returns the exit code on failure.
@@ -246,12 +248,13 @@ Expected<Prepared> Validate(const RunFlags& f) {
 }
 
 // Bodies of `rows` (output lengths as given).
-Expected<std::vector<std::string>> BuildBodies(const Prepared& p,
+Expected<std::vector<std::string>> BuildBodies(const Prepared& p, const RunFlags& f,
                                                const std::vector<dataset::WorkloadRow>& rows,
                                                std::optional<int64_t> output_override) {
   std::vector<std::string> bodies;
   bodies.reserve(rows.size());
-  for (const dataset::WorkloadRow& row : rows) {
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const dataset::WorkloadRow& row = rows[i];
     protocol::RequestInput input;
     if (!row.prompt_ids.empty()) {
       input.kind = protocol::PromptKind::kTokenIds;
@@ -260,6 +263,10 @@ Expected<std::vector<std::string>> BuildBodies(const Prepared& p,
       input.text = row.prompt_text;
     }
     input.output_len = output_override.value_or(row.output_len);
+    // The warmup (output_override) uses the first adapter, the measured rows their own.
+    if (!f.lora_names.empty()) {
+      input.lora_name = f.lora_names[output_override ? 0 : static_cast<size_t>(p.lora[i])];
+    }
     auto body = protocol::BuildRequestBody(*p.target.backend, input, p.request_options);
     if (!body) return std::unexpected(body.error());
     bodies.push_back(std::move(*body));
@@ -278,6 +285,7 @@ std::vector<metrics::RequestRecord> MakeRecords(const Prepared& p,
     records[i].prompt_vision_tokens = rows[i].vision_prompt_len;
     records[i].output_tokens_requested = output_override.value_or(rows[i].output_len);
     records[i].ignore_eos = ignore_eos;
+    if (!p.lora.empty()) records[i].lora = output_override ? 0 : p.lora[i];
   }
   return records;
 }
@@ -326,7 +334,15 @@ int RunBenchmark(const RunFlags& f) {
     std::fprintf(stderr, "servebench run: %zu prompts could not be fitted to their exact length\n",
                  p.workload.off_target);
   }
-  auto bodies = BuildBodies(p, rows, std::nullopt);
+  if (!f.lora_names.empty()) {
+    auto distribution = load::ParseLoraDistribution(f.lora_request_distribution);
+    if (!distribution) return Fail(kExitBadInput, distribution.error().message);
+    auto lora = load::AssignLora(rows.size(), f.lora_names.size(), *distribution, f.lora_zipf_alpha,
+                                 f.seed);
+    if (!lora) return Fail(kExitBadInput, lora.error().message);
+    p.lora = std::move(*lora);
+  }
+  auto bodies = BuildBodies(p, f, rows, std::nullopt);
   if (!bodies) return Fail(kExitBadInput, bodies.error().message);
   auto schedule = load::BuildSchedule(rows.size(), p.load, f.seed);
   if (!schedule) return Fail(kExitBadInput, schedule.error().message);
@@ -381,7 +397,7 @@ int RunBenchmark(const RunFlags& f) {
   metrics::WarmupSummary warmup_summary;
   if (warmup.requests > 0) {
     std::vector<dataset::WorkloadRow> warm_rows(static_cast<size_t>(warmup.requests), rows.front());
-    auto warm_bodies = BuildBodies(p, warm_rows, warmup.output_len);
+    auto warm_bodies = BuildBodies(p, f, warm_rows, warmup.output_len);
     if (!warm_bodies) return Fail(kExitBadInput, warm_bodies.error().message);
     std::vector<metrics::RequestRecord> warm_records = MakeRecords(p, warm_rows, warmup.output_len);
     load::LoadOptions warm_load;

@@ -175,57 +175,55 @@ struct BackendCase {
   std::vector<std::string> extra;
 };
 
-TEST_F(RunE2eTest, EveryBackendStreamedAndNot) {
+class RunBackendTest : public RunE2eTest, public ::testing::WithParamInterface<BackendCase> {};
+
+// One backend against the serve-sim family it targets, streamed and not.
+TEST_P(RunBackendTest, StreamedAndNot) {
+  const BackendCase& c = GetParam();
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
-  std::vector<BackendCase> cases = {
-      {"sglang", "sglang", {}},
-      {"sglang-native", "sglang", {}},
-      {"sglang-oai", "sglang", {}},
-      {"sglang-oai-chat", "sglang", {}},
-      {"vllm", "vllm", {}},
-      {"vllm-chat", "vllm", {}},
-      {"lmdeploy", "lmdeploy", {}},
-      {"lmdeploy-chat", "lmdeploy", {}},
-      {"lmdeploy", "lmdeploy-legacy", {}},
-      {"vllm-chat", "trtllm-serve", {}},
-      {"trt", "sglang", {"--model", "serve-sim"}},
-      {"truss", "vllm", {"--model", "serve-sim"}},
-      {"tgi", "tgi", {}},
-      {"openai", "openai", {}},
-      {"openai-chat", "openai", {}},
-  };
-  for (const BackendCase& c : cases) {
-    for (bool stream : {true, false}) {
-      SCOPED_TRACE(c.backend + " family " + c.family + (stream ? " stream" : " non-stream"));
-      std::string jsonl = TempPath("backend.jsonl");
-      std::remove(jsonl.c_str());
-      std::vector<std::string> more = {"--backend",
-                                       c.backend,
-                                       "--header",
-                                       "X-Serve-Sim-Family=" + c.family,
-                                       "--num-prompts",
-                                       "6",
-                                       "--random-input-len",
-                                       "12",
-                                       "--random-output-len",
-                                       "5",
-                                       "--random-range-ratio",
-                                       "1.0"};
-      more.insert(more.end(), c.extra.begin(), c.extra.end());
-      if (!stream) more.push_back("--disable-stream");
-      ProcessResult r = RunServebench(Args(sim, jsonl, more));
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      simdjson::dom::element doc = LastLine(jsonl);
-      EXPECT_EQ(int64_t(doc["completed"]), 6) << last_line_;
-      EXPECT_EQ(int64_t(doc["failed"]), 0) << last_line_;
-      if (c.backend != "tgi") {  // TGI cannot ignore EOS
-        EXPECT_EQ(int64_t(doc["total_output_tokens"]), 30) << last_line_;
-      }
-      EXPECT_GT(double(doc["mean_ttft_ms"]), 0.0);
+  for (bool stream : {true, false}) {
+    SCOPED_TRACE(c.backend + " family " + c.family + (stream ? " stream" : " non-stream"));
+    std::string jsonl = TempPath("backend.jsonl");
+    std::remove(jsonl.c_str());
+    std::vector<std::string> more = {"--backend",
+                                     c.backend,
+                                     "--header",
+                                     "X-Serve-Sim-Family=" + c.family,
+                                     "--num-prompts",
+                                     "6",
+                                     "--random-input-len",
+                                     "12",
+                                     "--random-output-len",
+                                     "5",
+                                     "--random-range-ratio",
+                                     "1.0"};
+    more.insert(more.end(), c.extra.begin(), c.extra.end());
+    if (!stream) more.push_back("--disable-stream");
+    ProcessResult r = RunServebench(Args(sim, jsonl, more));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    simdjson::dom::element doc = LastLine(jsonl);
+    EXPECT_EQ(int64_t(doc["completed"]), 6) << last_line_;
+    EXPECT_EQ(int64_t(doc["failed"]), 0) << last_line_;
+    if (c.backend != "tgi") {  // TGI cannot ignore EOS
+      EXPECT_EQ(int64_t(doc["total_output_tokens"]), 30) << last_line_;
     }
+    EXPECT_GT(double(doc["mean_ttft_ms"]), 0.0);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, RunBackendTest,
+    ::testing::Values(
+        BackendCase{"sglang", "sglang", {}}, BackendCase{"sglang-native", "sglang", {}},
+        BackendCase{"sglang-oai", "sglang", {}}, BackendCase{"sglang-oai-chat", "sglang", {}},
+        BackendCase{"vllm", "vllm", {}}, BackendCase{"vllm-chat", "vllm", {}},
+        BackendCase{"lmdeploy", "lmdeploy", {}}, BackendCase{"lmdeploy-chat", "lmdeploy", {}},
+        BackendCase{"lmdeploy", "lmdeploy-legacy", {}},
+        BackendCase{"vllm-chat", "trtllm-serve", {}},
+        BackendCase{"trt", "sglang", {"--model", "serve-sim"}},
+        BackendCase{"truss", "vllm", {"--model", "serve-sim"}}, BackendCase{"tgi", "tgi", {}},
+        BackendCase{"openai", "openai", {}}, BackendCase{"openai-chat", "openai", {}}));
 
 TEST_F(RunE2eTest, FaultsAreCountedByReasonAndDoNotEndTheRun) {
   SimProcess sim({"--instant", "--family", "vllm", "--fault", "http-5xx:0.3", "--fault",
@@ -250,6 +248,30 @@ TEST_F(RunE2eTest, FaultsAreCountedByReasonAndDoNotEndTheRun) {
   EXPECT_GT(http, 5) << last_line_;
   EXPECT_GT(malformed, 2) << last_line_;
   EXPECT_EQ(http + malformed, failed) << last_line_;
+}
+
+// LoRA adapters reach the server as the body's model: served adapters succeed, an adapter the
+// server does not know fails every request with its 404.
+TEST_F(RunE2eTest, LoraAdaptersAreSentPerRequest) {
+  SimProcess sim({"--instant", "--family", "vllm", "--lora-modules", "a,b"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("lora.jsonl");
+  std::remove(jsonl.c_str());
+  std::vector<std::string> common = {"--backend",          "vllm", "--num-prompts",       "8",
+                                     "--random-input-len", "8",    "--random-output-len", "4",
+                                     "--warmup-requests",  "0"};
+  std::vector<std::string> good = common;
+  good.insert(good.end(), {"--lora-name", "a", "b", "--lora-request-distribution", "distinct"});
+  ProcessResult r = RunServebench(Args(sim, jsonl, good));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(int64_t(LastLine(jsonl)["completed"]), 8) << last_line_;
+  std::vector<std::string> bad = common;
+  bad.insert(bad.end(), {"--lora-name", "zzz"});
+  r = RunServebench(Args(sim, jsonl, bad));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::element doc = LastLine(jsonl);
+  EXPECT_EQ(int64_t(doc["completed"]), 0) << last_line_;
+  EXPECT_EQ(int64_t(doc["failures_by_reason"]["http_status"]), 8) << last_line_;
 }
 
 TEST_F(RunE2eTest, BadFlagsGiveOneLineNamingTheFlag) {
