@@ -2,105 +2,139 @@
 // RunBenchmark (run_pipeline.cpp).
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "app/commands.h"
 #include "app/run_flags.h"
 
 namespace servebench::app {
+namespace {
+
+// Every long name also in its underscore spelling (cli.md §1.9: `--top_p`, `--num_prompts`).
+std::string Names(std::string_view names) {
+  std::string out;
+  size_t start = 0;
+  while (start <= names.size()) {
+    size_t comma = names.find(',', start);
+    if (comma == std::string_view::npos) comma = names.size();
+    std::string name(names.substr(start, comma - start));
+    out += (out.empty() ? "" : ",") + name;
+    if (name.starts_with("--") && name.find('-', 2) != std::string::npos) {
+      std::string underscore = name;
+      for (size_t i = 2; i < underscore.size(); ++i)
+        if (underscore[i] == '-') underscore[i] = '_';
+      out += "," + underscore;
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
 
 void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   auto f = std::make_shared<RunFlags>();
   CLI::App* cmd = app.add_subcommand("run", "Benchmark an LLM inference server");
 
   // Target and connection.
-  cmd->add_option("--backend", f->backend,
+  cmd->add_option(Names("--backend"), f->backend,
                   "sglang (default), sglang-native, sglang-oai, "
                   "sglang-oai-chat, vllm, vllm-chat, lmdeploy, "
                   "lmdeploy-chat, trt, truss, tgi, openai, openai-chat");
-  cmd->add_option("--base-url", f->base_url, "scheme://host:port[/prefix]; overrides host, port");
-  cmd->add_option("--host", f->host, "Server host (default 127.0.0.1)");
-  cmd->add_option("--port", f->port, "Server port (default per backend)");
-  cmd->add_option("--endpoint", f->endpoint, "Request path override");
-  cmd->add_option("--header", f->headers, "Extra request headers K=V");
-  cmd->add_flag("--insecure", f->insecure, "Skip TLS certificate verification");
-  cmd->add_flag("--http2", f->http2, "HTTP/2");
-  cmd->add_option("--request-timeout", f->request_timeout_s, "Seconds per request (21600)");
-  cmd->add_option("--request-id-prefix", f->request_id_prefix, "X-Request-Id prefix");
-  cmd->add_option("--ready-check-timeout-sec,--ready-check-timeout", f->ready_check_timeout_s,
+  cmd->add_option(Names("--base-url"), f->base_url,
+                  "scheme://host:port[/prefix]; overrides host, port");
+  cmd->add_option(Names("--host"), f->host, "Server host (default 127.0.0.1)");
+  cmd->add_option(Names("--port"), f->port, "Server port (default per backend)");
+  cmd->add_option(Names("--endpoint"), f->endpoint, "Request path override");
+  cmd->add_option(Names("--header"), f->headers, "Extra request headers K=V");
+  cmd->add_flag(Names("--insecure"), f->insecure, "Skip TLS certificate verification");
+  cmd->add_flag(Names("--http2"), f->http2, "HTTP/2");
+  cmd->add_option(Names("--request-timeout"), f->request_timeout_s, "Seconds per request (21600)");
+  cmd->add_option(Names("--request-id-prefix"), f->request_id_prefix, "X-Request-Id prefix");
+  cmd->add_option(Names("--ready-check-timeout-sec,--ready-check-timeout"),
+                  f->ready_check_timeout_s,
                   "Seconds to wait for the server to be ready; 0 skips (60)");
-  cmd->add_option("--max-tokens-field", f->max_tokens_field,
+  cmd->add_option(Names("--max-tokens-field"), f->max_tokens_field,
                   "max_completion_tokens, max_tokens or both");
-  cmd->add_option("--done-grace-ms", f->done_grace_ms, "Wait for the message end after [DONE]");
-  cmd->add_option("--max-event-bytes", f->max_event_bytes, "Largest accepted SSE event");
-  cmd->add_flag("--incremental-text", f->incremental_text, "Native text is a delta");
-  cmd->add_flag("--trt-accumulated-text", f->trt_accumulated_text, "trt text is cumulative");
-  cmd->add_option("--client-threads", f->client_threads, "Event loops (default: cores, max 4)");
-  cmd->add_option("--drain-timeout", f->drain_timeout_s,
+  cmd->add_option(Names("--done-grace-ms"), f->done_grace_ms,
+                  "Wait for the message end after [DONE]");
+  cmd->add_option(Names("--max-event-bytes"), f->max_event_bytes, "Largest accepted SSE event");
+  cmd->add_flag(Names("--incremental-text"), f->incremental_text, "Native text is a delta");
+  cmd->add_flag(Names("--trt-accumulated-text"), f->trt_accumulated_text, "trt text is cumulative");
+  cmd->add_option(Names("--client-threads"), f->client_threads,
+                  "Event loops (default: cores, max 4)");
+  cmd->add_option(Names("--drain-timeout"), f->drain_timeout_s,
                   "Seconds requests in flight get after Ctrl-C (5)");
 
   // Model and tokenizer.
-  cmd->add_option("--model", f->model, "Model name (default: from /v1/models)");
-  cmd->add_option("--served-model-name", f->served_model_name, "Value of the body's model");
-  cmd->add_option("--tokenizer", f->tokenizer, "tokenizer.json, model directory or hub id");
-  cmd->add_option("--model-path", f->model_path, "Tokenizer fallback");
+  cmd->add_option(Names("--model"), f->model, "Model name (default: from /v1/models)");
+  cmd->add_option(Names("--served-model-name"), f->served_model_name, "Value of the body's model");
+  cmd->add_option(Names("--tokenizer"), f->tokenizer, "tokenizer.json, model directory or hub id");
+  cmd->add_option(Names("--model-path"), f->model_path, "Tokenizer fallback");
 
   // Dataset.
-  cmd->add_option("--dataset-name", f->dataset_name, "random or random-ids (sharegpt: later)");
-  cmd->add_option("--dataset-path", f->dataset_path, "ShareGPT JSON (source text of random)");
-  cmd->add_option("--num-prompts,-n", f->num_prompts, "Requests (1000)");
-  cmd->add_option("--seed", f->seed, "Master seed (42)");
-  cmd->add_flag("--disable-shuffle", f->disable_shuffle, "Keep file order");
-  cmd->add_flag("--tokenize-prompt", f->tokenize_prompt, "Send token ids (sglang backends)");
-  cmd->add_option("--range-semantics", f->range_semantics, "sglang or vllm");
-  cmd->add_option("--random-input-len,--input-len", f->random_input_len, "Input length (1024)");
-  cmd->add_option("--random-output-len,--output-len", f->random_output_len, "Output length (1024)");
-  cmd->add_option("--random-range-ratio", f->random_range_ratio, "Range ratio (0.0)");
-  cmd->add_option("--random-prefix-len", f->random_prefix_len, "Shared prefix tokens (0)");
+  cmd->add_option(Names("--dataset-name"), f->dataset_name,
+                  "random or random-ids (sharegpt: later)");
+  cmd->add_option(Names("--dataset-path"), f->dataset_path,
+                  "ShareGPT JSON (source text of random)");
+  cmd->add_option(Names("--num-prompts,-n"), f->num_prompts, "Requests (1000)");
+  cmd->add_option(Names("--seed"), f->seed, "Master seed (42)");
+  cmd->add_flag(Names("--disable-shuffle"), f->disable_shuffle, "Keep file order");
+  cmd->add_flag(Names("--tokenize-prompt"), f->tokenize_prompt, "Send token ids (sglang backends)");
+  cmd->add_option(Names("--range-semantics"), f->range_semantics, "sglang or vllm");
+  cmd->add_option(Names("--random-input-len,--input-len"), f->random_input_len,
+                  "Input length (1024)");
+  cmd->add_option(Names("--random-output-len,--output-len"), f->random_output_len,
+                  "Output length (1024)");
+  cmd->add_option(Names("--random-range-ratio"), f->random_range_ratio, "Range ratio (0.0)");
+  cmd->add_option(Names("--random-prefix-len"), f->random_prefix_len, "Shared prefix tokens (0)");
 
   // Load.
-  cmd->add_option("--request-rate", f->request_rate, "Mean request rate, req/s (inf)");
-  cmd->add_option("--burstiness", f->burstiness, "Gamma shape; 1 = Poisson");
-  cmd->add_flag("--schedule-normalize", f->schedule_normalize, "Mean gap exactly 1/rate");
-  cmd->add_option("--max-concurrency", f->max_concurrency, "Cap on requests in flight");
-  cmd->add_option("--concurrency,-c", f->concurrency, "Closed loop with N workers");
-  cmd->add_option("--warmup-requests", f->warmup_requests, "Warmup copies of row 0 (1)");
-  cmd->add_option("--num-warmups", f->num_warmups, "vLLM warmup count (full length)");
-  cmd->add_flag("--disable-warmup", f->disable_warmup, "No warmup");
-  cmd->add_option("--lora-name,--lora-modules", f->lora_names, "LoRA adapter names");
-  cmd->add_option("--lora-request-distribution,--lora-assignment", f->lora_request_distribution,
-                  "uniform, distinct, skewed (random, round-robin)");
-  cmd->add_option("--lora-zipf-alpha", f->lora_zipf_alpha, "Skew of skewed (1.5)");
+  cmd->add_option(Names("--request-rate"), f->request_rate, "Mean request rate, req/s (inf)");
+  cmd->add_option(Names("--burstiness"), f->burstiness, "Gamma shape; 1 = Poisson");
+  cmd->add_flag(Names("--schedule-normalize"), f->schedule_normalize, "Mean gap exactly 1/rate");
+  cmd->add_option(Names("--max-concurrency"), f->max_concurrency, "Cap on requests in flight");
+  cmd->add_option(Names("--concurrency,-c"), f->concurrency, "Closed loop with N workers");
+  cmd->add_option(Names("--warmup-requests"), f->warmup_requests, "Warmup copies of row 0 (1)");
+  cmd->add_option(Names("--num-warmups"), f->num_warmups, "vLLM warmup count (full length)");
+  cmd->add_flag(Names("--disable-warmup"), f->disable_warmup, "No warmup");
+  cmd->add_option(Names("--lora-name,--lora-modules"), f->lora_names, "LoRA adapter names");
+  cmd->add_option(Names("--lora-request-distribution,--lora-assignment"),
+                  f->lora_request_distribution, "uniform, distinct, skewed (random, round-robin)");
+  cmd->add_option(Names("--lora-zipf-alpha"), f->lora_zipf_alpha, "Skew of skewed (1.5)");
 
   // Request shaping.
-  cmd->add_flag("--disable-stream,--no-stream-output", f->disable_stream, "Non-streaming requests");
-  cmd->add_flag("--disable-ignore-eos", f->disable_ignore_eos, "Do not ask to ignore EOS");
-  cmd->add_flag("--ignore-eos", f->ignore_eos, "Ask for ignore-EOS on strict backends");
-  cmd->add_option("--temperature", f->temperature, "Sampling temperature (0.0)");
-  cmd->add_option("--top-p", f->top_p, "Sent when < 1");
-  cmd->add_option("--top-k", f->top_k, "Sent when given");
-  cmd->add_option("--min-p", f->min_p, "Sent when given");
-  cmd->add_option("--frequency-penalty", f->frequency_penalty, "Sent when given");
-  cmd->add_option("--presence-penalty", f->presence_penalty, "Sent when given");
-  cmd->add_option("--repetition-penalty", f->repetition_penalty, "Sent when given");
-  cmd->add_option("--extra-request-body,--extra-body", f->extra_request_body,
+  cmd->add_flag(Names("--disable-stream,--no-stream-output"), f->disable_stream,
+                "Non-streaming requests");
+  cmd->add_flag(Names("--disable-ignore-eos"), f->disable_ignore_eos, "Do not ask to ignore EOS");
+  cmd->add_flag(Names("--ignore-eos"), f->ignore_eos, "Ask for ignore-EOS on strict backends");
+  cmd->add_option(Names("--temperature"), f->temperature, "Sampling temperature (0.0)");
+  cmd->add_option(Names("--top-p"), f->top_p, "Sent when < 1");
+  cmd->add_option(Names("--top-k"), f->top_k, "Sent when given");
+  cmd->add_option(Names("--min-p"), f->min_p, "Sent when given");
+  cmd->add_option(Names("--frequency-penalty"), f->frequency_penalty, "Sent when given");
+  cmd->add_option(Names("--presence-penalty"), f->presence_penalty, "Sent when given");
+  cmd->add_option(Names("--repetition-penalty"), f->repetition_penalty, "Sent when given");
+  cmd->add_option(Names("--extra-request-body,--extra-body"), f->extra_request_body,
                   "JSON object merged into every body");
-  cmd->add_flag("--no-usage-request", f->no_usage_request, "Do not send stream_options");
-  cmd->add_flag("--continuous-usage", f->continuous_usage, "Ask for usage on every chunk");
+  cmd->add_flag(Names("--no-usage-request"), f->no_usage_request, "Do not send stream_options");
+  cmd->add_flag(Names("--continuous-usage"), f->continuous_usage, "Ask for usage on every chunk");
 
   // Metrics and validity.
-  cmd->add_option("--compat", f->compat, "sglang, vllm or lmdeploy measurement rules");
-  cmd->add_option("--metric-percentiles", f->metric_percentiles, "Percentiles (90,95,99)");
-  cmd->add_option("--percentile-metrics", f->percentile_metrics, "ttft,tpot,itl,e2el");
-  cmd->add_option("--goodput", f->goodput, "SLOs KEY:MS");
-  cmd->add_option("--max-send-lag-ms", f->max_send_lag_ms, "p99 send-lag bound (1.0)");
-  cmd->add_flag("--fail-on-invalid", f->fail_on_invalid, "Exit code 3 for an invalid run");
+  cmd->add_option(Names("--compat"), f->compat, "sglang, vllm or lmdeploy measurement rules");
+  cmd->add_option(Names("--metric-percentiles"), f->metric_percentiles, "Percentiles (90,95,99)");
+  cmd->add_option(Names("--percentile-metrics"), f->percentile_metrics, "ttft,tpot,itl,e2el");
+  cmd->add_option(Names("--goodput"), f->goodput, "SLOs KEY:MS");
+  cmd->add_option(Names("--max-send-lag-ms"), f->max_send_lag_ms, "p99 send-lag bound (1.0)");
+  cmd->add_flag(Names("--fail-on-invalid"), f->fail_on_invalid, "Exit code 3 for an invalid run");
 
   // Output.
-  cmd->add_option("--output-file", f->output_file, "JSONL file, one line appended per run");
-  cmd->add_flag("--output-details", f->output_details, "Per-request arrays in the JSONL line");
-  cmd->add_option("--tag", f->tag, "Free text stored as tag");
-  cmd->add_option("--csv", f->csv, "CSV file, one row appended per run");
-  cmd->add_flag("--disable-tqdm", f->disable_tqdm, "No progress line");
+  cmd->add_option(Names("--output-file"), f->output_file, "JSONL file, one line appended per run");
+  cmd->add_flag(Names("--output-details"), f->output_details,
+                "Per-request arrays in the JSONL line");
+  cmd->add_option(Names("--tag"), f->tag, "Free text stored as tag");
+  cmd->add_option(Names("--csv"), f->csv, "CSV file, one row appended per run");
+  cmd->add_flag(Names("--disable-tqdm"), f->disable_tqdm, "No progress line");
 
   cmd->callback([f, &runner] { runner = [f] { return RunBenchmark(*f); }; });
 }

@@ -274,6 +274,21 @@ TEST_F(RunE2eTest, LoraAdaptersAreSentPerRequest) {
   EXPECT_EQ(int64_t(doc["failures_by_reason"]["http_status"]), 8) << last_line_;
 }
 
+TEST_F(RunE2eTest, UnderscoreSpellingsAreAliases) {
+  SimProcess sim({"--instant"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("underscore.jsonl");
+  std::remove(jsonl.c_str());
+  ProcessResult r = RunServebench(
+      Args(sim, jsonl,
+           {"--num_prompts", "5", "--random_input_len", "8", "--random_output_len", "3",
+            "--random_range_ratio", "1.0", "--top_p", "0.9", "--warmup_requests", "0"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::element doc = LastLine(jsonl);
+  EXPECT_EQ(int64_t(doc["completed"]), 5) << last_line_;
+  EXPECT_EQ(int64_t(doc["total_output_tokens"]), 15) << last_line_;
+}
+
 TEST_F(RunE2eTest, BadFlagsGiveOneLineNamingTheFlag) {
   struct Bad {
     std::vector<std::string> args;
