@@ -289,6 +289,22 @@ TEST_F(RunE2eTest, UnderscoreSpellingsAreAliases) {
   EXPECT_EQ(int64_t(doc["total_output_tokens"]), 15) << last_line_;
 }
 
+TEST_F(RunE2eTest, RequestTimeoutFailsStalledRequestsWithTimeout) {
+  SimProcess sim({"--family", "vllm", "--pace", "5,1", "--fault", "stall", "--stall-ms", "5000"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("timeout.jsonl");
+  std::remove(jsonl.c_str());
+  ProcessResult r = RunServebench(
+      Args(sim, jsonl,
+           {"--backend", "vllm", "--num-prompts", "3", "--random-input-len", "8",
+            "--random-output-len", "20", "--warmup-requests", "0", "--request-timeout", "0.4"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::element doc = LastLine(jsonl);
+  EXPECT_EQ(int64_t(doc["completed"]), 0) << last_line_;
+  EXPECT_EQ(int64_t(doc["failures_by_reason"]["timeout"]), 3) << last_line_;
+  EXPECT_LT(double(doc["duration"]), 2.0) << last_line_;
+}
+
 TEST_F(RunE2eTest, BadFlagsGiveOneLineNamingTheFlag) {
   struct Bad {
     std::vector<std::string> args;
