@@ -130,6 +130,19 @@ void RequestCall::OnEnd(const HttpOutcome& outcome) {
   observer_.OnCallEnd(*this, end_ns);
 }
 
+void RequestCall::CountEventTokens() {
+  if (event_spans_.empty() || setup_.count_tokens == nullptr) return;
+  const TokenCounter& count = *setup_.count_tokens;
+  std::string_view all = record_.generated_text;
+  for (size_t k = 0; k < event_spans_.size() && k < record_.event_tokens.size(); ++k) {
+    const EventSpans& e = event_spans_[k];
+    record_.event_tokens[k] = static_cast<int32_t>(
+        count(all.substr(e.reasoning_begin, e.reasoning_end - e.reasoning_begin)) +
+        count(all.substr(e.text_begin, e.text_end - e.text_begin)));
+  }
+  std::vector<EventSpans>().swap(event_spans_);
+}
+
 void RequestCall::Classify(const HttpOutcome& outcome, int64_t end_ns) {
   const int64_t end = end_ns - setup_.t0;
   record_.end_time = end;
@@ -207,15 +220,22 @@ void RequestCall::CopyEvents() {
     source = metrics::EventTokenSource::kTokenizer;
   }
   record_.event_token_source = source;
+  const bool by_tokenizer = setup_.reader.stream && source == metrics::EventTokenSource::kTokenizer;
+  if (by_tokenizer) event_spans_.reserve(events.size());
+  const auto reasoning_size = static_cast<uint32_t>(r.reasoning_text().size());
   for (size_t k = 0; k < events.size(); ++k) {
     int32_t tokens = metrics::kUnknownTokens;
     if (!setup_.reader.stream) {
       if (r.completion_tokens()) tokens = static_cast<int32_t>(*r.completion_tokens());
     } else if (source == metrics::EventTokenSource::kServer) {
       tokens = r.ServerTokens(k);
-    } else if (source == metrics::EventTokenSource::kTokenizer) {
-      const TokenCounter& count = *setup_.count_tokens;
-      tokens = static_cast<int32_t>(count(r.TokenEventText(k)) + count(r.TokenEventReasoning(k)));
+    } else if (by_tokenizer) {
+      // Offsets into generated_text (reasoning first, then text), counted after the run.
+      std::string_view reasoning = r.TokenEventReasoning(k), text = r.TokenEventText(k);
+      auto rb = static_cast<uint32_t>(reasoning.data() - r.reasoning_text().data());
+      auto tb = static_cast<uint32_t>(text.data() - r.generated_text().data()) + reasoning_size;
+      event_spans_.push_back({rb, rb + static_cast<uint32_t>(reasoning.size()), tb,
+                              tb + static_cast<uint32_t>(text.size())});
     }
     record_.AddTokenEvent(events[k].read_ns - t0, tokens);
   }

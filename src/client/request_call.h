@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "client/http_loop.h"
 #include "client/sse_parser.h"
@@ -63,6 +64,10 @@ class RequestCall final : public HttpCall, private SseSink {
   size_t loop_index = 0;               // the loop that owns this call
   size_t position = 0;                 // place in the schedule
 
+  // Fills the per-event token counts left to the client tokenizer (event_token_source
+  // tokenizer). Called after the loops have stopped, so tokenizing never delays a read.
+  void CountEventTokens();
+
   void OnStart(int64_t ns) override;
   void OnHeaders(long status, int64_t ns) override;
   bool OnBody(std::string_view bytes, int64_t read_ns) override;
@@ -82,6 +87,12 @@ class RequestCall final : public HttpCall, private SseSink {
   std::optional<SseParser> sse_;
   std::optional<protocol::StreamReader> reader_;
   std::string body_;  // non-streaming body, or the start of an error reply
+  // Per token event: [begin, end) of its reasoning and of its text in record_.generated_text,
+  // kept for CountEventTokens() when the tokenizer counts.
+  struct EventSpans {
+    uint32_t reasoning_begin, reasoning_end, text_begin, text_end;
+  };
+  std::vector<EventSpans> event_spans_;
   bool sent_ = false;
   bool skipped_ = false;  // refused by MaySend
   bool too_large_ = false;

@@ -116,6 +116,7 @@ class Dispatcher final : public CallObserver {
 
     result.sent.assign(records_.size(), false);
     for (const auto& call : calls_) {
+      call->CountEventTokens();
       bool sent = call->sent();
       result.sent[schedule_.order[call->position]] = sent;
       if (!sent) ++result.not_sent;

@@ -99,6 +99,28 @@ TEST(RunDriverTest, OpenLoopEveryRequestSucceedsWithItsEvents) {
   }
 }
 
+TEST(RunDriverTest, TokenizerCountsEventsAfterTheRunWithoutServerCounter) {
+  SimProcess sim({"--instant", "--family", "vllm", "--tokens-per-event", "2"});
+  ASSERT_TRUE(sim.ok());
+  Phase phase = MakePhase(sim, "vllm", 6, 8, 2);
+  // serve-sim's tokens are words with a leading space: count the spaces.
+  TokenCounter words = [](std::string_view text) {
+    return static_cast<size_t>(std::count(text.begin(), text.end(), ' '));
+  };
+  phase.options.call.count_tokens = &words;
+  std::atomic<bool> stop{false};
+  auto result = RunPhase(phase.options, OpenLoop(6, std::numeric_limits<double>::infinity()),
+                         phase.bodies, phase.records, stop);
+  ASSERT_TRUE(result);
+  for (const RequestRecord& r : phase.records) {
+    ASSERT_TRUE(r.ok()) << r.error;
+    EXPECT_EQ(r.event_token_source, metrics::EventTokenSource::kTokenizer);
+    ASSERT_EQ(r.token_events(), 4u);
+    for (int32_t tokens : r.event_tokens)
+      EXPECT_EQ(tokens, 2);
+  }
+}
+
 TEST(RunDriverTest, MaxConcurrencyCapsRequestsInFlight) {
   SimProcess sim({"--pace", "10,2", "--family", "sglang"});
   ASSERT_TRUE(sim.ok());
