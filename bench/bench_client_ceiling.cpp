@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "client/run_driver.h"
 #include "common/clock.h"
@@ -86,7 +87,9 @@ int main(int argc, char** argv) {
 
   int64_t first_send = std::numeric_limits<int64_t>::max(), last_end = 0, events = 0, ok = 0;
   double ttft_sum = 0;
+  std::vector<int64_t> lags;
   for (const metrics::RequestRecord& r : records) {
+    lags.push_back(r.send_lag());
     first_send = std::min(first_send, r.send_time);
     last_end = std::max(last_end, r.end_time.value_or(0));
     events += static_cast<int64_t>(r.token_events());
@@ -104,6 +107,10 @@ int main(int argc, char** argv) {
   std::printf("  events/s (wall)    %.0f\n", static_cast<double>(events) / span_s);
   std::printf("  client CPU         %.3f s (%.0f events per client CPU second)\n", cpu_s,
               static_cast<double>(events) / cpu_s);
+  std::sort(lags.begin(), lags.end());
+  std::printf("  send lag p50/p99   %.3f / %.3f ms\n",
+              static_cast<double>(lags[lags.size() / 2]) / 1e6,
+              static_cast<double>(lags[lags.size() * 99 / 100]) / 1e6);
   std::printf("  mean TTFT          %.3f ms\n",
               ok ? ttft_sum / static_cast<double>(ok) / 1e6 : 0.0);
   return ok == static_cast<int64_t>(requests) ? 0 : 1;
