@@ -98,6 +98,8 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option(Names("--warmup-requests"), f->warmup_requests, "Warmup copies of row 0 (1)");
   cmd->add_option(Names("--num-warmups"), f->num_warmups, "vLLM warmup count (full length)");
   cmd->add_flag(Names("--disable-warmup"), f->disable_warmup, "No warmup");
+  cmd->add_option(Names("--cancel-rate"), f->cancel_rate,
+                  "Fraction of requests closed mid-stream (0)");
   cmd->add_option(Names("--lora-name,--lora-modules"), f->lora_names, "LoRA adapter names");
   cmd->add_option(Names("--lora-request-distribution,--lora-assignment"),
                   f->lora_request_distribution, "uniform, distinct, skewed (random, round-robin)");

@@ -58,6 +58,7 @@ struct RunFlags {
   int64_t warmup_requests = 1;
   std::optional<int64_t> num_warmups;
   bool disable_warmup = false;
+  double cancel_rate = 0;
   std::vector<std::string> lora_names;
   std::string lora_request_distribution = "uniform";
   double lora_zipf_alpha = 1.5;

@@ -189,6 +189,9 @@ Expected<Prepared> Validate(const RunFlags& f) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   p.threads = f.client_threads > 0 ? f.client_threads : std::min<int64_t>(cores, 4);
   if (f.done_grace_ms < 0) return MakeError("--done-grace-ms: expected >= 0");
+  if (!(f.cancel_rate >= 0 && f.cancel_rate <= 1)) {
+    return MakeError("--cancel-rate: expected a fraction in [0, 1], got {}", f.cancel_rate);
+  }
   if (f.max_event_bytes < 1) return MakeError("--max-event-bytes: expected >= 1");
   if (f.tokenize_prompt && p.target.backend->style != protocol::Style::kNative) {
     return MakeError("--tokenize-prompt: only the sglang backends send token ids");
@@ -419,6 +422,15 @@ int RunBenchmark(const RunFlags& f) {
 
   // The measured phase, with the progress line on a terminal.
   std::vector<metrics::RequestRecord> records = MakeRecords(p, rows, std::nullopt);
+  if (f.cancel_rate != 0) {
+    std::vector<int64_t> requested;
+    for (const metrics::RequestRecord& r : records)
+      requested.push_back(r.output_tokens_requested);
+    auto cuts = load::MarkCancellations(requested, f.cancel_rate, f.seed);
+    if (!cuts) return Fail(kExitBadInput, cuts.error().message);
+    for (size_t i = 0; i < records.size(); ++i)
+      records[i].cancel_after_events = (*cuts)[i];
+  }
   client::DriverProgress progress;
   std::atomic<bool> phase_done{false};
   std::thread progress_thread;

@@ -94,6 +94,14 @@ bool RequestCall::OnBody(std::string_view bytes, int64_t read_ns) {
     too_large_ = true;
     return false;
   }
+  // --cancel-rate: close the connection after the request's c-th token event (c = 0: at the
+  // first body bytes).
+  if (record_.cancel_after_events &&
+      static_cast<int64_t>(reader_->token_events().size()) >= *record_.cancel_after_events &&
+      !reader_->done()) {
+    cancelled_by_design_ = true;
+    return false;
+  }
   if (!grace_armed_ && reader_->done()) {
     grace_armed_ = true;
     loop_.AbortAt(this, *reader_->done_ns() + setup_.done_grace_ns);
@@ -150,6 +158,12 @@ void RequestCall::Classify(const HttpOutcome& outcome, int64_t end_ns) {
     record_.Fail(RequestStatus::kCancelled, end,
                  fmt::format("interrupted after {} token events",
                              reader_ ? reader_->token_events().size() : 0));
+    return;
+  }
+  if (cancelled_by_design_) {
+    record_.Fail(RequestStatus::kCancelled, end,
+                 fmt::format("cancelled by --cancel-rate after {} token events",
+                             reader_->token_events().size()));
     return;
   }
   if (status_ == 0) {

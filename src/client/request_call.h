@@ -96,6 +96,7 @@ class RequestCall final : public HttpCall, private SseSink {
   bool sent_ = false;
   bool skipped_ = false;  // refused by MaySend
   bool too_large_ = false;
+  bool cancelled_by_design_ = false;  // --cancel-rate closed it
   bool grace_armed_ = false;
   long status_ = 0;
 };

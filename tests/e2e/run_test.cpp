@@ -311,6 +311,24 @@ TEST_F(RunE2eTest, RequestTimeoutFailsStalledRequestsWithTimeout) {
   EXPECT_LT(double(doc["duration"]), 2.0) << last_line_;
 }
 
+TEST_F(RunE2eTest, CancelRateClosesMarkedRequestsMidStream) {
+  SimProcess sim({"--family", "vllm", "--pace", "5,2"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("cancel.jsonl");
+  std::remove(jsonl.c_str());
+  ProcessResult r = RunServebench(Args(
+      sim, jsonl,
+      {"--backend", "vllm", "--num-prompts", "10", "--random-input-len", "8", "--random-output-len",
+       "20", "--random-range-ratio", "1.0", "--warmup-requests", "0", "--cancel-rate", "1.0"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::element doc = LastLine(jsonl);
+  int64_t completed = doc["completed"];
+  int64_t cancelled = doc["failures_by_reason"]["cancelled"];
+  EXPECT_EQ(completed + cancelled, 10) << last_line_;
+  EXPECT_GE(cancelled, 7) << last_line_;  // a cut at the last token may still see [DONE]
+  EXPECT_LT(int64_t(doc["total_output_tokens"]), 200 - 7 * 1) << last_line_;
+}
+
 TEST_F(RunE2eTest, BadFlagsGiveOneLineNamingTheFlag) {
   struct Bad {
     std::vector<std::string> args;
@@ -322,6 +340,7 @@ TEST_F(RunE2eTest, BadFlagsGiveOneLineNamingTheFlag) {
       {{"--max-concurrency", "2", "--concurrency", "3"}, "--concurrency"},
       {{"--max-tokens-field", "x"}, "--max-tokens-field"},
       {{"--header", "novalue"}, "--header"},
+      {{"--cancel-rate", "1.5"}, "--cancel-rate"},
       {{"--extra-request-body", "{oops"}, "--extra-request-body"},
   };
   for (const Bad& b : bad) {
