@@ -64,10 +64,6 @@ class Dispatcher final : public CallObserver {
     result.start_unix_ns = RealtimeNanos() + lead;
     setup_.t0 = result.t0;
     t0_ = result.t0;
-    std::vector<std::thread> threads;
-    for (auto& loop : loops_)
-      threads.emplace_back([&loop] { loop->Run(); });
-
     if (schedule_.kind == load::ScheduleKind::kClosedLoop) {
       closed_.emplace(n, static_cast<size_t>(std::max<int64_t>(schedule_.workers, 1)));
       std::vector<load::Admission> wave;
@@ -92,6 +88,12 @@ class Dispatcher final : public CallObserver {
       for (size_t k = 0; k < n; ++k)
         Admit(k, schedule_.offsets_ns[k], schedule_.offsets_ns[k]);
     }
+
+    // The loops start after the first admissions are posted, so posting never contends with
+    // them; each drains its inbox on its first turn.
+    std::vector<std::thread> threads;
+    for (auto& loop : loops_)
+      threads.emplace_back([&loop] { loop->Run(); });
 
     // Wait for every request to end, or for a stop.
     {
