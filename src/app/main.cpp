@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -18,7 +19,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // Bad flags: one line naming the flag, exit code 2 (cli.md §7).
+    std::string message = e.what();
+    for (char& c : message) {
+      if (c == '\n') c = ' ';
+    }
+    std::fprintf(stderr, "servebench: %s\n", message.c_str());
+    return 2;
   }
   return runner ? runner() : 0;
 }

@@ -3,6 +3,7 @@
 // --trace-out ground truth.
 #include <simdjson.h>
 #include <unistd.h>
+#include <cctype>
 
 #include <cmath>
 #include <cstdio>
@@ -229,7 +230,15 @@ INSTANTIATE_TEST_SUITE_P(
         BackendCase{"vllm-chat", "trtllm-serve", {}},
         BackendCase{"trt", "sglang", {"--model", "serve-sim"}},
         BackendCase{"truss", "vllm", {"--model", "serve-sim"}}, BackendCase{"tgi", "tgi", {}},
-        BackendCase{"openai", "openai", {}}, BackendCase{"openai-chat", "openai", {}}));
+        BackendCase{"openai", "openai", {}}, BackendCase{"openai-chat", "openai", {}}),
+    // Readable, stable names ("vllm_chat_on_trtllm_serve"): ctest selects tests by name.
+    [](const ::testing::TestParamInfo<BackendCase>& info) {
+      std::string name = info.param.backend + "_on_" + info.param.family;
+      for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      return name;
+    });
 
 TEST_F(RunE2eTest, FaultsAreCountedByReasonAndDoNotEndTheRun) {
   SimProcess sim({"--instant", "--family", "vllm", "--fault", "http-5xx:0.3", "--fault",
