@@ -41,6 +41,7 @@ test-asan: build-asan
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 demo: binary
+	@scripts/fixtures.sh
 	@scripts/demo.sh $(BUILD)/servebench
 
 bench: build

