@@ -5,25 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "sim/wire/json_writer.h"
+
 namespace servebench::sim {
-namespace {
-
-void AppendJsonString(fmt::memory_buffer& out, std::string_view s) {
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned char>(c));
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
-}  // namespace
 
 TraceWriter::~TraceWriter() {
   if (file_ != nullptr) std::fclose(file_);
@@ -39,12 +23,12 @@ Status TraceWriter::Open(const std::string& path) {
 
 void TraceWriter::Write(const TraceRecord& r) {
   if (file_ == nullptr) return;
-  fmt::memory_buffer out;
+  std::string out;
   auto it = std::back_inserter(out);
   fmt::format_to(it, "{{\"seq\":{},\"request_id\":", r.seq);
-  AppendJsonString(out, r.request_id);
-  fmt::format_to(it, ",\"path\":");
-  AppendJsonString(out, r.path);
+  AppendJsonString(r.request_id, out);
+  out += ",\"path\":";
+  AppendJsonString(r.path, out);
   fmt::format_to(it,
                  ",\"family\":\"{}\",\"status\":{},\"stream\":{},\"prompt_tokens\":{},"
                  "\"output_tokens\":{},\"received_us\":{},\"head_us\":{},\"event_us\":[{}],"
@@ -53,8 +37,8 @@ void TraceWriter::Write(const TraceRecord& r) {
                  r.head_us, fmt::join(r.event_us, ","), fmt::join(r.event_tokens, ","),
                  r.last_byte_us);
   for (size_t i = 0; i < r.faults.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    AppendJsonString(out, r.faults[i]);
+    if (i > 0) out += ',';
+    AppendJsonString(r.faults[i], out);
   }
   fmt::format_to(it, "],\"outcome\":\"{}\"}}\n", r.outcome);
   std::lock_guard lock(mutex_);
