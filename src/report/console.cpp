@@ -91,8 +91,8 @@ void ServebenchBlocks(std::string& out, const RunInfo& info, const metrics::RunM
 
   const metrics::TokenCountCheck& c = m.token_count_check;
   Section(out, "Token Count Check");
-  Line(out, "Output tokens from server usage:", c.source_server);
-  Line(out, "Output tokens from re-tokenizing:", c.source_retokenized);
+  Line(out, "Requests counted by server usage:", c.source_server);
+  Line(out, "Requests counted by re-tokenizing:", c.source_retokenized);
   Line(out, "Usage vs re-tokenized mismatches:", c.usage_vs_retokenized_mismatch);
   Line(out, "Max usage vs re-tokenized diff:", c.usage_vs_retokenized_abs_diff_max);
   Float(out, "Tokens per event (mean):", c.tokens_per_event_mean);

@@ -92,8 +92,8 @@ Median send lag (ms):                    0.02
 P99 send lag (ms):                       0.11
 Max send lag (ms):                       0.40
 ----------------Token Count Check-----------------
-Output tokens from server usage:         4
-Output tokens from re-tokenizing:        0
+Requests counted by server usage:        4
+Requests counted by re-tokenizing:       0
 Usage vs re-tokenized mismatches:        1
 Max usage vs re-tokenized diff:          2
 Tokens per event (mean):                 1.00
