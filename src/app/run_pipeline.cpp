@@ -304,6 +304,13 @@ std::string RequestIdPrefix(const RunFlags& f) {
 }  // namespace
 
 int RunBenchmark(const RunFlags& f) {
+  // From the first moment: a Ctrl-C during set-up (readiness, tokenizer, workload) must still end
+  // with every output written and marked interrupted, never with the default kill.
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+
   auto prepared = Validate(f);
   if (!prepared) return Fail(kExitBadInput, prepared.error().message);
   Prepared& p = *prepared;
@@ -383,11 +390,6 @@ int RunBenchmark(const RunFlags& f) {
   driver.call.done_grace_ns = f.done_grace_ms * 1'000'000;
   driver.call.count_tokens = &count_tokens;
   driver.drain_timeout_ns = static_cast<int64_t>(f.drain_timeout_s * 1e9);
-
-  struct sigaction action {};
-  action.sa_handler = OnSignal;
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
 
   // Warmup (load.md §9): copies of row 0 released together through the same cap.
   load::WarmupOptions warmup_options;

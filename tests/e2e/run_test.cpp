@@ -5,15 +5,18 @@
 #include <unistd.h>
 #include <cctype>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "tests/support/http_client.h"
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
 
@@ -411,8 +414,24 @@ TEST_F(RunE2eTest, SigtermStopsSendingDrainsAndWritesAnIncompleteResult) {
            {"--backend", "vllm", "--num-prompts", "40", "--request-rate", "10",
             "--random-input-len", "8", "--random-output-len", "100", "--random-range-ratio", "1.0",
             "--warmup-requests", "0", "--drain-timeout", "0.2"}),
-      20000, [](pid_t pid) { kill(pid, SIGTERM); }, 1500);
-  EXPECT_EQ(r.exit_code, 130) << r.err;
+      20000,
+      [&sim](pid_t pid) {
+        // The signal goes once requests are in flight, however slow the start (a sanitized
+        // build loads the tokenizer slowly): it must interrupt the measured phase.
+        testing::HttpClient metrics(sim.port());
+        for (int i = 0; i < 300; ++i) {
+          std::string body = metrics.Get("/metrics").body;
+          if (body.find("vllm:num_requests_running{") != std::string::npos &&
+              body.find(R"(vllm:num_requests_running{engine="0",model_name="serve-sim"} 0)") ==
+                  std::string::npos) {
+            break;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        kill(pid, SIGTERM);
+      },
+      300);
+  ASSERT_EQ(r.exit_code, 130) << r.err;
   simdjson::dom::element doc = LastLine(jsonl);
   EXPECT_TRUE(bool(doc["interrupted"])) << last_line_;
   EXPECT_GT(int64_t(doc["not_sent"]), 10) << last_line_;

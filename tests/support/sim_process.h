@@ -2,16 +2,15 @@
 // it (SIGTERM) when destroyed. The binary is SERVEBENCH_BINARY_DIR/servebench.
 #pragma once
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <string>
 #include <vector>
-
-extern char** environ;
 
 namespace servebench::testing {
 
@@ -28,12 +27,20 @@ class SimProcess {
     for (std::string& a : args)
       argv.push_back(a.data());
     argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 2);
-    posix_spawn_file_actions_addclose(&actions, out[0]);
-    int rc = posix_spawn(&pid_, bin.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
+    // fork + exec rather than posix_spawn: the child must die with the test process (a test that
+    // crashes must not leave a server behind holding ctest's output pipe open), and its stdout
+    // must not be the test's.
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(out[1], 2);
+      close(out[0]);
+      execv(bin.c_str(), argv.data());
+      _exit(127);
+    }
+    int rc = pid_ > 0 ? 0 : -1;
     close(out[1]);
     output_ = out[0];
     if (rc != 0) {
