@@ -115,6 +115,20 @@ void ResetConnection(tcp::socket& socket) {
   socket.close(ignored);
 }
 
+// What every reply of a request shares, whether it succeeds or fails: the dialect's framing
+// options, the served model, the id and the creation time.
+ReplyContext BaseContext(Family family, Route route, const SimOptions& o, std::string_view id) {
+  ReplyContext ctx;
+  ctx.family = family;
+  ctx.route = route;
+  ctx.crlf = o.crlf;
+  ctx.trt_accumulate = o.trt_accumulate;
+  ctx.model = o.model_name;
+  ctx.id = id;
+  ctx.created = static_cast<int64_t>(std::time(nullptr));
+  return ctx;
+}
+
 // Tokens reach a reply from one of three sources: all at once (--instant), on a fixed schedule
 // (--pace), or from the engine's steps. Engine deliveries arrive on the engine thread and are
 // posted to the connection's executor, where this state lives.
@@ -281,17 +295,11 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
   }
   const Dialect& dialect = DialectFor(family, request.route);
   std::string id = MakeResponseId(family, request.route, seq);
-  ReplyContext ctx;
-  ctx.family = family;
-  ctx.route = request.route;
+  ReplyContext ctx = BaseContext(family, request.route, o, id);
   ctx.stream = request.stream;
   ctx.include_usage = request.include_usage;
   ctx.continuous_usage = request.continuous_usage;
-  ctx.crlf = o.crlf;
-  ctx.trt_accumulate = o.trt_accumulate;
-  ctx.model = request.model.empty() ? std::string_view(o.model_name) : request.model;
-  ctx.id = id;
-  ctx.created = static_cast<int64_t>(std::time(nullptr));
+  if (!request.model.empty()) ctx.model = request.model;
   ctx.prompt_tokens = request.prompt_tokens;
   ctx.max_tokens = request.max_tokens;
 
@@ -608,13 +616,8 @@ asio::awaitable<bool> Connection::Serve(http::request_parser<http::string_body>&
     return out;
   };
 
-  ReplyContext error_ctx;
-  error_ctx.family = family;
-  error_ctx.route = route;
-  error_ctx.model = o.model_name;
   std::string error_id = MakeResponseId(family, route, trace.seq);
-  error_ctx.id = error_id;
-  error_ctx.created = static_cast<int64_t>(std::time(nullptr));
+  ReplyContext error_ctx = BaseContext(family, route, o, error_id);
 
   if (!o.api_key.empty() && (path.starts_with("/v1/") || path.starts_with("/v2/"))) {
     auto it = req.find(http::field::authorization);
