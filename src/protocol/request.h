@@ -7,16 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "common/chat_message.h"
 #include "protocol/backend.h"
 #include "protocol/json_text.h"
 
 namespace servebench::protocol {
 
-struct ChatMessage {
-  std::string role;
-  std::string content;           // text, or compact JSON when content_is_json
-  bool content_is_json = false;  // e.g. an array of content parts from an OpenAI-format row
-};
+using servebench::ChatMessage;
 
 enum class PromptKind { kText, kTokenIds, kMessages };
 
