@@ -7,40 +7,28 @@
 // one token for every running request that has finished its prefill, including the ones whose
 // prefill completed in this step. The step lasts
 //   step_base_ms + prefill_tokens × prefill_us_per_token + decoding_requests × decode_us_per_seq
-// and its tokens are delivered when it ends. Usable without HTTP (the in-process engine of
-// `servebench throughput` and `--calibrate`).
+// and its tokens are delivered when it ends. The rule itself is EngineCore (engine_core.h); this
+// class runs it in real time. Usable without HTTP (`--calibrate`); `servebench throughput` runs
+// the same rule in simulated time (closed_loop.h).
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "sim/engine_core.h"
 #include "sim/options.h"
 
 namespace servebench::sim {
 
 class Engine {
  public:
-  struct Request {
-    int prompt_tokens = 1;
-    int output_tokens = 1;
-    // Called on the engine thread at the end of each step that produced a token for this request;
-    // `finished` on the last one. It must not block (post to the caller's executor).
-    std::function<void(int64_t step_end_ns, bool finished)> on_token;
-    // Set by the owner when the client went away: the engine drops the request at its next step.
-    std::atomic<bool> cancelled{false};
-
-   private:
-    friend class Engine;
-    int prefilled = 0;
-    int generated = 0;
-  };
+  using Request = EngineRequest;
 
   struct Stats {
     int running = 0;
@@ -64,19 +52,13 @@ class Engine {
 
  private:
   void Loop();
-  int64_t StepNanos(int prefill_tokens, int decoding) const;
-  int64_t Reservation(const Request& r) const;
 
-  const EngineOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<Request>> incoming_;  // guarded by mutex_
   bool stop_ = false;                              // guarded by mutex_
 
-  // Engine-thread state.
-  std::deque<std::shared_ptr<Request>> waiting_;
-  std::vector<std::shared_ptr<Request>> running_;
-  int64_t kv_used_ = 0;
+  EngineCore core_;  // engine-thread state
 
   std::atomic<int> stat_running_{0};
   std::atomic<int> stat_waiting_{0};
