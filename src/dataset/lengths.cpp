@@ -83,6 +83,29 @@ Expected<RangeRatio> ParseRangeRatio(std::string_view value, RangeSemantics sema
   return ratio;
 }
 
+std::vector<int64_t> SampleSide(size_t n, int64_t len, double r, RangeSemantics semantics,
+                                LengthSide side, int64_t special_tokens,
+                                load::RandomStream& dataset) {
+  std::vector<int64_t> out(n);
+  int64_t lo = 0, hi = 0;
+  if (semantics == RangeSemantics::kSglang) {
+    if (len == 0) return out;
+    lo = std::max<int64_t>(static_cast<int64_t>(std::floor(len * r)), 1);
+    hi = len;
+  } else if (side == LengthSide::kInput) {
+    double in = static_cast<double>(std::max<int64_t>(0, len - special_tokens));
+    lo = static_cast<int64_t>(std::floor(in * (1 - r)));
+    hi = static_cast<int64_t>(std::ceil(in * (1 + r)));
+  } else {
+    double l = static_cast<double>(len);
+    lo = std::max<int64_t>(static_cast<int64_t>(std::floor(l * (1 - r))), 1);
+    hi = std::max<int64_t>(static_cast<int64_t>(std::ceil(l * (1 + r))), 1);
+  }
+  for (int64_t& v : out)
+    v = Draw(dataset, lo, hi);
+  return out;
+}
+
 Expected<SampledLengths> SampleLengths(size_t n, const LengthOptions& o,
                                        load::RandomStream& dataset) {
   if (o.input_len < 0) return MakeError("--random-input-len: expected >= 0, got {}", o.input_len);
@@ -90,34 +113,14 @@ Expected<SampledLengths> SampleLengths(size_t n, const LengthOptions& o,
     return MakeError("--random-output-len: expected >= 0, got {}", o.output_len);
   }
   SampledLengths out;
-  out.input.resize(n);
-  out.output.resize(n);
-  if (o.semantics == RangeSemantics::kSglang) {
-    auto sglang = [&](int64_t len, double r, std::vector<int64_t>& into) {
-      int64_t lo = std::max<int64_t>(static_cast<int64_t>(std::floor(len * r)), 1);
-      for (int64_t& v : into)
-        v = len == 0 ? 0 : Draw(dataset, lo, len);
-    };
-    sglang(o.input_len, o.ratio.input, out.input);
-    sglang(o.output_len, o.ratio.output, out.output);
-    if (o.text_mode) {
-      for (int64_t& v : out.input)
-        v = std::max<int64_t>(1, v - o.special_tokens);
-    }
-    return out;
+  out.input = SampleSide(n, o.input_len, o.ratio.input, o.semantics, LengthSide::kInput,
+                         o.special_tokens, dataset);
+  out.output = SampleSide(n, o.output_len, o.ratio.output, o.semantics, LengthSide::kOutput,
+                          o.special_tokens, dataset);
+  if (o.semantics == RangeSemantics::kSglang && o.text_mode) {
+    for (int64_t& v : out.input)
+      v = std::max<int64_t>(1, v - o.special_tokens);
   }
-  double in = static_cast<double>(std::max<int64_t>(0, o.input_len - o.special_tokens));
-  int64_t in_lo = static_cast<int64_t>(std::floor(in * (1 - o.ratio.input)));
-  int64_t in_hi = static_cast<int64_t>(std::ceil(in * (1 + o.ratio.input)));
-  for (int64_t& v : out.input)
-    v = Draw(dataset, in_lo, in_hi);
-  double len = static_cast<double>(o.output_len);
-  int64_t out_lo =
-      std::max<int64_t>(static_cast<int64_t>(std::floor(len * (1 - o.ratio.output))), 1);
-  int64_t out_hi =
-      std::max<int64_t>(static_cast<int64_t>(std::ceil(len * (1 + o.ratio.output))), 1);
-  for (int64_t& v : out.output)
-    v = Draw(dataset, out_lo, out_hi);
   return out;
 }
 

@@ -43,4 +43,12 @@ struct SampledLengths {
 Expected<SampledLengths> SampleLengths(size_t n, const LengthOptions& options,
                                        load::RandomStream& dataset);
 
+// N lengths of nominal `len` under one side's rule of §2.1 (no text-mode reservation); the input
+// side's vLLM rule subtracts `special_tokens` first. Datasets with more than two lengths
+// (generated-shared-prefix) draw each kind with this.
+enum class LengthSide { kInput, kOutput };
+std::vector<int64_t> SampleSide(size_t n, int64_t len, double ratio, RangeSemantics semantics,
+                                LengthSide side, int64_t special_tokens,
+                                load::RandomStream& dataset);
+
 }  // namespace servebench::dataset

@@ -4,42 +4,13 @@
 
 #include <utf8proc.h>
 
+#include "common/base64.h"
 #include "tokenizer/unicode.h"
 
 namespace servebench::tokenizer {
 
-namespace {
-
-Expected<std::string> DecodeBase64(std::string_view in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    if (c == '=') break;
-    int v = value(c);
-    if (v < 0) return MakeError("invalid base64 character '{}'", c);
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 Expected<PrecompiledCharsmap> PrecompiledCharsmap::FromBase64(std::string_view base64) {
-  auto blob = DecodeBase64(base64);
+  auto blob = Base64Decode(base64);
   if (!blob) return std::unexpected(blob.error());
   return FromBlob(*blob);
 }
