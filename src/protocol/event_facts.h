@@ -52,6 +52,7 @@ struct JsonParser::Impl {
   simdjson::ondemand::parser parser;
   EventFacts facts;
   std::string tool_scratch;
+  std::string unescaped;  // the fast path's unescaped strings; grows to the largest event
 };
 
 // Each reads a document's root object into impl.facts. A non-success code means the event is
@@ -62,6 +63,10 @@ simdjson::error_code ReadOpenAiEvent(simdjson::ondemand::object root, bool strea
 simdjson::error_code ReadNativeEvent(simdjson::ondemand::object root, JsonParser::Impl& impl);
 simdjson::error_code ReadTrtEvent(simdjson::ondemand::object root, JsonParser::Impl& impl);
 simdjson::error_code ReadTgiEvent(simdjson::ondemand::object root, JsonParser::Impl& impl);
+
+// The same facts as ReadOpenAiEvent for events of the common shape, read without simdjson
+// (openai_fast_event.cpp). False: not that shape (facts then undefined); use the full parser.
+bool ReadOpenAiEventFast(std::string_view data, bool stream, JsonParser::Impl& impl);
 
 // One field of an object being iterated; the callback takes `field.value()` only for the keys
 // it reads (asking for the value of every field costs a third of the parse time).

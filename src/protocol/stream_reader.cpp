@@ -92,6 +92,14 @@ const EventResult& StreamReader::OnEvent(std::string_view data, int64_t read_ns,
 
   JsonParser::Impl& impl = parser_.impl();
   impl.facts.Clear();
+  const bool openai = options_.style == Style::kCompletions || options_.style == Style::kChat;
+  if (openai && ReadOpenAiEventFast(data, options_.stream, impl)) {
+    Apply(read_ns);
+    return result_;
+  }
+  // The full parser: every other style, and OpenAI events of an unusual shape (the fast path
+  // may have written facts before it gave up).
+  impl.facts.Clear();
   simdjson::ondemand::document doc;
   auto error = impl.parser.iterate(data.data(), data.size(), data.size() + kJsonPadding).get(doc);
   if (!error) {
