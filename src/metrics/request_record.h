@@ -114,6 +114,7 @@ struct RequestRecord {
 
   // The generated text (reasoning included), kept for re-tokenization and --output-details.
   std::string generated_text;
+  size_t reasoning_bytes = 0;  // the leading bytes of generated_text that are reasoning
 
   // Reserves the token-event vectors for the requested output length (plus one event for a
   // final empty-text or EOS event), so appending on the hot path does not reallocate.
