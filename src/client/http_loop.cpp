@@ -167,6 +167,7 @@ void HttpLoop::Start(HttpCall* call, int64_t now) {
     curl_easy_reset(call->easy_);
   }
   ++call->generation_;
+  call->loop_ = this;
   call->started_ = true;
   call->got_bytes_ = false;
   call->abort_ = false;
@@ -209,6 +210,14 @@ void HttpLoop::SocketAction(curl_socket_t fd, int flags, int64_t now) {
   tls_read_ns = now;
   int running = 0;
   curl_multi_socket_action(multi_, fd, flags, &running);
+  if (!calls_in_read_.empty()) {
+    const int64_t parsed = MonotonicNanos();
+    for (HttpCall* call : calls_in_read_) {
+      call->in_read_ = false;
+      call->OnReadParsed(now, parsed);
+    }
+    calls_in_read_.clear();
+  }
   CollectDone(now);
 }
 
@@ -300,6 +309,10 @@ size_t HttpLoop::OnWrite(char* data, size_t size, size_t count, void* user) {
   auto* call = static_cast<HttpCall*>(user);
   size_t bytes = size * count;
   call->got_bytes_ = true;
+  if (!call->in_read_) {
+    call->in_read_ = true;
+    call->loop_->calls_in_read_.push_back(call);
+  }
   if (!call->OnBody(std::string_view(data, bytes), tls_read_ns)) {
     call->abort_ = true;
     return CURL_WRITEFUNC_ERROR;

@@ -71,11 +71,20 @@ class HttpCall {
   // Body bytes (decoded from chunked framing) delivered by the read stamped `read_ns`. Returning
   // false ends the transfer at once (OnEnd follows with `aborted`).
   virtual bool OnBody(std::string_view bytes, int64_t read_ns) = 0;
+  // Every OnBody() of the read stamped `read_ns` has returned; `parsed_ns` is one clock reading
+  // taken after them, shared by the calls that read in that socket event (beyond.md 3), so
+  // there is no clock reading per chunk.
+  virtual void OnReadParsed(int64_t read_ns, int64_t parsed_ns) {
+    (void)read_ns;
+    (void)parsed_ns;
+  }
   virtual void OnEnd(const HttpOutcome& outcome) = 0;
 
  private:
   friend class HttpLoop;
   CURL* easy_ = nullptr;
+  HttpLoop* loop_ = nullptr;
+  bool in_read_ = false;     // listed in the loop's calls_in_read_
   uint32_t generation_ = 0;  // invalidates stale AbortAt() deadlines
   bool started_ = false;
   size_t running_index_ = 0;
@@ -142,6 +151,7 @@ class HttpLoop {
   bool curl_timeout_now_ = false;
   int64_t armed_ns_ = -1;
   std::vector<HttpCall*> running_;
+  std::vector<HttpCall*> calls_in_read_;  // calls given body bytes by the current socket event
   std::priority_queue<Timed, std::vector<Timed>, std::greater<Timed>> timed_;
   std::vector<CURL*> idle_easies_;
 
