@@ -15,5 +15,6 @@ void AddServeSimCommand(CLI::App& app, CommandRunner& runner);
 void AddTokenizeCommand(CLI::App& app, CommandRunner& runner);
 void AddChatTemplateCommand(CLI::App& app, CommandRunner& runner);
 void AddRunCommand(CLI::App& app, CommandRunner& runner);
+void AddThroughputCommand(CLI::App& app, CommandRunner& runner);
 
 }  // namespace servebench::app

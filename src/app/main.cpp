@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   servebench::app::AddTokenizeCommand(app, runner);
   servebench::app::AddChatTemplateCommand(app, runner);
   servebench::app::AddRunCommand(app, runner);
+  servebench::app::AddThroughputCommand(app, runner);
 
   try {
     app.parse(argc, argv);

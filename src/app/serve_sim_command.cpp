@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "app/engine_flags.h"
 #include "sim/options.h"
 #include "sim/server.h"
 
@@ -97,26 +98,7 @@ void AddServeSimCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option("--max-body-bytes", o.max_body_bytes, "Larger request bodies get 413")
       ->capture_default_str();
 
-  cmd->add_option("--max-running", o.engine.max_running, "Batch limit of the engine model")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--kv-tokens", o.engine.kv_tokens, "KV-cache budget in tokens")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--prefill-chunk", o.engine.prefill_chunk, "Prompt tokens prefilled per step")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--step-base-ms", o.engine.step_base_ms, "Fixed time of an engine step")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--prefill-us-per-token", o.engine.prefill_us_per_token,
-                  "Step time per prefilled token")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
-  cmd->add_option("--decode-us-per-seq", o.engine.decode_us_per_seq,
-                  "Step time per decoding request")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  AddEngineModelFlags(cmd, o.engine);
   cmd->add_option("--tokens-per-event", o.tokens_per_event, "Tokens carried by one event")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
