@@ -1,8 +1,8 @@
 #include "client/request_call.h"
 
-#include <fmt/format.h>
+#include <algorithm>
 
-#include "common/clock.h"
+#include <fmt/format.h>
 
 namespace servebench::client {
 
@@ -87,9 +87,6 @@ bool RequestCall::OnBody(std::string_view bytes, int64_t read_ns) {
   }
   if (too_large_) return false;
   SseParser::Result result = sse_->Feed(bytes, read_ns, *this);
-  // Client overhead (beyond.md 3): from the read's stamp to the end of its parsing.
-  int64_t parsed = MonotonicNanos() - read_ns;
-  if (parsed > record_.max_recv_to_parsed_ns) record_.max_recv_to_parsed_ns = parsed;
   if (result == SseParser::Result::kEventTooLarge) {
     too_large_ = true;
     return false;
@@ -107,6 +104,12 @@ bool RequestCall::OnBody(std::string_view bytes, int64_t read_ns) {
     loop_.AbortAt(this, *reader_->done_ns() + setup_.done_grace_ns);
   }
   return true;
+}
+
+void RequestCall::OnReadParsed(int64_t read_ns, int64_t parsed_ns) {
+  // Client overhead (beyond.md 3): from the read's stamp to the end of its parsing.
+  if (!sse_ || status_ != 200) return;
+  record_.max_recv_to_parsed_ns = std::max(record_.max_recv_to_parsed_ns, parsed_ns - read_ns);
 }
 
 bool RequestCall::OnSseEvent(const SseEvent& event) {
@@ -263,6 +266,7 @@ void RequestCall::CopyEvents() {
   record_.cached_tokens = r.cached_tokens();
   record_.generated_text.reserve(r.reasoning_text().size() + r.generated_text().size());
   record_.generated_text = r.reasoning_text();
+  record_.reasoning_bytes = r.reasoning_text().size();
   record_.generated_text += r.generated_text();
 }
 

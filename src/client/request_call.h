@@ -71,6 +71,7 @@ class RequestCall final : public HttpCall, private SseSink {
   void OnStart(int64_t ns) override;
   void OnHeaders(long status, int64_t ns) override;
   bool OnBody(std::string_view bytes, int64_t read_ns) override;
+  void OnReadParsed(int64_t read_ns, int64_t parsed_ns) override;
   void OnEnd(const HttpOutcome& outcome) override;
 
  private:
