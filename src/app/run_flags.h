@@ -63,6 +63,29 @@ struct RunFlags {
   std::string lora_request_distribution = "uniform";
   double lora_zipf_alpha = 1.5;
 
+  // Rate sweeps, calibration, server control (run_cycle.cpp, server_control.cpp).
+  bool multi = false;
+  std::optional<std::string> request_rate_range;  // default "2,34,2" with --multi
+  std::optional<std::string> request_rates;
+  bool calibrate = false;
+  double calibrate_seconds = 5;
+  bool flush_cache = false;
+  double flush_cache_timeout_s = 60;
+  bool profile = false;
+  std::vector<std::string> profile_activities;
+  std::optional<int64_t> profile_start_step;
+  std::optional<int64_t> profile_steps;  // --profile-steps / --profile-num-steps
+  bool profile_by_stage = false;
+  std::vector<std::string> profile_stages;
+  std::string profile_output_dir;
+  std::string profile_prefix;
+  bool pd_separated = false;
+  std::vector<std::string> profile_prefill_urls;
+  std::vector<std::string> profile_decode_urls;
+  // LMDeploy's positional form SERVER_ADDR TOKENIZER_PATH DATASET (positional_form.cpp).
+  std::vector<std::string> positional;
+  bool stream_output = false;  // --stream-output: streaming in the positional form
+
   // Request shaping.
   bool disable_stream = false;
   bool disable_ignore_eos = false;

@@ -16,10 +16,9 @@ size_t Append(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-}  // namespace
-
-GetResult HttpGet(const std::string& url, const std::vector<std::string>& header_lines,
-                  int64_t timeout_ms, bool insecure) {
+// One request: a GET, or a POST of `post_body` when it is not null.
+GetResult Perform(const std::string& url, const std::vector<std::string>& header_lines,
+                  const std::string* post_body, int64_t timeout_ms, bool insecure) {
   GetResult result;
   CURL* easy = curl_easy_init();
   curl_slist* headers = nullptr;
@@ -33,6 +32,11 @@ GetResult HttpGet(const std::string& url, const std::vector<std::string>& header
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Append);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &result.body);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error);
+  if (post_body != nullptr) {
+    curl_easy_setopt(easy, CURLOPT_POST, 1L);
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, post_body->data());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(post_body->size()));
+  }
   if (insecure) {
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -46,6 +50,18 @@ GetResult HttpGet(const std::string& url, const std::vector<std::string>& header
   curl_slist_free_all(headers);
   curl_easy_cleanup(easy);
   return result;
+}
+
+}  // namespace
+
+GetResult HttpGet(const std::string& url, const std::vector<std::string>& header_lines,
+                  int64_t timeout_ms, bool insecure) {
+  return Perform(url, header_lines, nullptr, timeout_ms, insecure);
+}
+
+GetResult HttpPost(const std::string& url, const std::vector<std::string>& header_lines,
+                   const std::string& body, int64_t timeout_ms, bool insecure) {
+  return Perform(url, header_lines, &body, timeout_ms, insecure);
 }
 
 Status WaitReady(const std::string& url, const std::vector<std::string>& header_lines,

@@ -1,5 +1,5 @@
-// Blocking GETs for the control endpoints around a run (readiness probe, /v1/models, /info):
-// never on the measured path, so plain libcurl easy handles.
+// Blocking GETs and POSTs for the control endpoints around a run (readiness probe, /v1/models,
+// /info, cache flush, profiler): never on the measured path, so plain libcurl easy handles.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,10 @@ struct GetResult {
 // One GET of `url` with `header_lines` ("Name: value"), at most `timeout_ms`.
 GetResult HttpGet(const std::string& url, const std::vector<std::string>& header_lines,
                   int64_t timeout_ms, bool insecure = false);
+
+// One POST of `body` (the caller puts its Content-Type in `header_lines`).
+GetResult HttpPost(const std::string& url, const std::vector<std::string>& header_lines,
+                   const std::string& body, int64_t timeout_ms, bool insecure = false);
 
 // Probes `url` once a second (each probe at most 5 s) until it answers 200 or `timeout_s`
 // passes; the error names the URL and the last outcome.

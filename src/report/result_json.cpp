@@ -46,6 +46,19 @@ double Seconds(int64_t ns) {
   return static_cast<double>(ns) / kNsPerS;
 }
 
+// servebench's `calibration` key (beyond.md 2; the spec names no keys for it).
+void CalibrationObject(JsonWriter& w, const metrics::Calibration& c) {
+  w.Key("calibration").BeginObject();
+  w.Key("seconds").Double(c.seconds);
+  w.Key("requests").Int(c.requests);
+  w.Key("token_events").Int(c.token_events);
+  w.Key("send_lag_p99_ms").Double(c.send_lag_p99_ms);
+  w.Key("events_per_s").Double(c.events_per_s);
+  w.Key("planned_events_per_s").Double(c.planned_events_per_s);
+  w.Key("warning").Bool(c.warning);
+  w.EndObject();
+}
+
 void Details(JsonWriter& w, std::span<const metrics::RequestRecord> records,
              const metrics::MeasurementRules& rules, bool cache_report) {
   using R = const metrics::RequestRecord&;
@@ -268,6 +281,7 @@ std::string RenderResultLine(const RunInfo& info, const metrics::RunMetrics& m,
     w.String(issue);
   w.EndArray();
   w.Key("interrupted").Bool(info.interrupted);
+  if (info.calibration) CalibrationObject(w, *info.calibration);
   if (!details.empty()) Details(w, details, rules, m.cache_report.has_value());
   w.EndObject();
   return w.str();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "metrics/aggregate.h"
+#include "metrics/calibration.h"
 #include "metrics/compat.h"
 #include "metrics/goodput.h"
 
@@ -78,6 +79,7 @@ struct RunInfo {
   std::optional<std::string> server_metrics_delta_json;
   metrics::WarmupSummary warmup;
   std::optional<bool> cache_flushed;
+  std::optional<metrics::Calibration> calibration;  // --calibrate (key `calibration`)
   bool interrupted = false;
 };
 

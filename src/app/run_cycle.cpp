@@ -1,0 +1,119 @@
+#include "app/run_cycle.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "app/run_calibration.h"
+#include "app/run_outputs.h"
+#include "app/server_control.h"
+#include "report/console.h"
+
+namespace servebench::app {
+namespace {
+
+struct RateOutcome {
+  metrics::RunMetrics metrics;
+  bool interrupted = false;
+};
+
+RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const RunPlan& plan,
+                                    double rate,
+                                    const std::optional<metrics::Calibration>& calibration,
+                                    std::string& output_file, const std::atomic<bool>& stop) {
+  auto warmup = RunWarmup(plan.driver, plan.warmup, p.settings.rules, stop);
+  if (!warmup) return std::unexpected(warmup.error());
+  std::optional<bool> cache_flushed;
+  if (f.flush_cache) cache_flushed = FlushCache(f, p, stop);
+  if (f.profile) StartProfiler(f, p);
+
+  const bool show_progress = !f.disable_tqdm && isatty(STDERR_FILENO);
+  const bool rescale = !(rate == p.load.request_rate);
+  load::Schedule rescaled;
+  if (rescale) rescaled = load::RescaleSchedule(plan.measured.schedule, p.load, rate);
+  const load::Schedule& schedule = rescale ? rescaled : plan.measured.schedule;
+  auto phase = RunMeasured(plan.driver, schedule, plan.measured, *p.tokenizer, show_progress, stop);
+  if (f.profile) StopProfiler(f, p);
+  if (!phase) return std::unexpected(phase.error());
+
+  metrics::RunSettings settings = p.settings;
+  settings.finite_rate_open_loop = !f.concurrency && std::isfinite(rate) && !p.load.trace_timing;
+  settings.interrupted = phase->driver.interrupted;
+  settings.not_sent = phase->driver.not_sent;
+  RateOutcome outcome;
+  outcome.metrics = metrics::Aggregate(phase->sent, settings);
+  outcome.interrupted = phase->driver.interrupted;
+
+  report::RunInfo info = MakeRunInfo(f, p, rate);
+  std::string mmdd = StampStart(info, phase->driver.start_unix_ns);
+  info.warmup = *warmup;
+  info.interrupted = outcome.interrupted;
+  info.cache_flushed = cache_flushed;
+  info.calibration = calibration;
+  if (output_file.empty()) output_file = OutputFileName(f, info, mmdd);
+  Status written = WriteOutputs(f, info, outcome.metrics, phase->sent, settings.rules, output_file);
+  if (!written) return FailWith(kExitBadInput, written.error().message);
+  return outcome;
+}
+
+// The most demanding rate of the sweep: its highest finite one (an infinite rate sets no pace).
+double CalibrationRate(const std::vector<double>& rates) {
+  double best = rates.front();
+  for (double rate : rates) {
+    if (std::isfinite(rate) && (!std::isfinite(best) || rate > best)) best = rate;
+  }
+  return best;
+}
+
+}  // namespace
+
+int RunRates(const RunFlags& f, const Prepared& p, const RunPlan& plan,
+             const std::atomic<bool>& stop) {
+  std::vector<report::SweepRow> rows;
+  std::string output_file;
+  bool interrupted = false;
+  bool all_valid = true;
+  std::optional<metrics::Calibration> calibration;
+  if (f.calibrate) {
+    auto c = Calibrate(f, p, plan, CalibrationRate(p.rates), stop);
+    if (!c) {
+      std::fprintf(stderr, "servebench run: %s\n", c.error().message.c_str());
+      return c.error().exit_code;
+    }
+    std::printf(
+        "Calibration: %lld requests in %.2f s against an instant serve-sim: p99 send lag "
+        "%.3f ms, %.0f token events/s\n",
+        static_cast<long long>(c->requests), c->seconds, c->send_lag_p99_ms, c->events_per_s);
+    std::fflush(stdout);
+    if (c->warning) {
+      std::fprintf(stderr, "servebench run: %s\n", metrics::CalibrationWarningLine(*c).c_str());
+    }
+    calibration = *c;
+  }
+  for (double rate : p.rates) {
+    auto outcome = RunOneRate(f, p, plan, rate, calibration, output_file, stop);
+    if (!outcome) {
+      std::fprintf(stderr, "servebench run: %s\n", outcome.error().message.c_str());
+      return outcome.error().exit_code;
+    }
+    all_valid = all_valid && outcome->metrics.run_valid;
+    rows.push_back(report::SweepRow{rate, std::move(outcome->metrics)});
+    // Ctrl-C: the current rate is written as interrupted, later rates are not run.
+    if (outcome->interrupted) {
+      interrupted = true;
+      break;
+    }
+  }
+  if (f.multi) {
+    std::string summary = report::RenderSweepSummary(rows);
+    std::fwrite(summary.data(), 1, summary.size(), stdout);
+    std::fflush(stdout);
+  }
+  if (interrupted) return kExitInterrupted;
+  if (!all_valid && f.fail_on_invalid) return kExitInvalidRun;
+  return 0;
+}
+
+}  // namespace servebench::app
