@@ -73,10 +73,8 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option(Names("--model-path"), f->model_path, "Tokenizer fallback");
 
   // Dataset.
-  cmd->add_option(Names("--dataset-name"), f->dataset_name,
-                  "random or random-ids (sharegpt: later)");
-  cmd->add_option(Names("--dataset-path"), f->dataset_path,
-                  "ShareGPT JSON (source text of random)");
+  cmd->add_option(Names("--dataset-name"), f->dataset_name, "Dataset (sharegpt)");
+  cmd->add_option(Names("--dataset-path"), f->dataset_path, "Dataset file");
   cmd->add_option(Names("--num-prompts,-n"), f->num_prompts, "Requests (1000)");
   cmd->add_option(Names("--seed"), f->seed, "Master seed (42)");
   cmd->add_flag(Names("--disable-shuffle"), f->disable_shuffle, "Keep file order");
@@ -88,6 +86,19 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
                   "Output length (1024)");
   cmd->add_option(Names("--random-range-ratio"), f->random_range_ratio, "Range ratio (0.0)");
   cmd->add_option(Names("--random-prefix-len"), f->random_prefix_len, "Shared prefix tokens (0)");
+  cmd->add_flag(Names("--oversample"), f->oversample, "Fill up to --num-prompts by resampling");
+  cmd->add_flag(Names("--no-oversample"), f->no_oversample, "No oversampling (--compat vllm)");
+  cmd->add_flag(Names("--skip-invalid-lines"), f->skip_invalid_lines, "Skip bad JSONL lines");
+  cmd->add_option(Names("--sharegpt-output-len"), f->sharegpt_output_len, "Fixed output length");
+  cmd->add_option(Names("--sharegpt-context-len"), f->sharegpt_context_len,
+                  "Drop pairs whose prompt + output exceed it");
+  cmd->add_option(Names("--prompt-suffix"), f->prompt_suffix, "Appended before 'Assistant:'");
+  cmd->add_flag(Names("--apply-chat-template"), f->apply_chat_template,
+                "Render prompts through the chat template");
+  cmd->add_flag(Names("--multi-turn"), f->multi_turn, "Conversations become sessions");
+  cmd->add_option(Names("--max-turns"), f->max_turns, "Rounds per session cap (all)");
+  cmd->add_flag(Names("--dry-run"), f->dry_run,
+                "Prepare the workload, print its summary, contact no server");
 
   // Load.
   cmd->add_option(Names("--request-rate"), f->request_rate, "Mean request rate, req/s (inf)");

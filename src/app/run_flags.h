@@ -48,6 +48,16 @@ struct RunFlags {
   int64_t random_output_len = 1024;
   std::string random_range_ratio = "0.0";
   int64_t random_prefix_len = 0;
+  bool oversample = false;
+  bool no_oversample = false;
+  bool skip_invalid_lines = false;
+  std::optional<int64_t> sharegpt_output_len;
+  std::optional<int64_t> sharegpt_context_len;
+  std::string prompt_suffix;
+  bool apply_chat_template = false;
+  bool multi_turn = false;
+  std::optional<int64_t> max_turns;
+  bool dry_run = false;  // --dry-run: prepare the workload, print its summary, send nothing
 
   // Load.
   std::string request_rate = "inf";

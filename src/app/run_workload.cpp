@@ -1,100 +1,113 @@
 #include "app/run_workload.h"
 
-#include <simdjson.h>
+#include <algorithm>
+#include <cstdio>
 
-#include "dataset/random_dataset.h"
-#include "dataset/token_codec.h"
+#include "app/workload_adapters.h"
+#include "protocol/backend.h"
 
 namespace servebench::app {
+
 namespace {
 
-// The run's tokenizer seen through the dataset builders' interface.
-class TokenizerCodec final : public dataset::TokenCodec {
- public:
-  explicit TokenizerCodec(const tokenizer::Tokenizer& t) : t_(t) {
-    // V: the base vocabulary ends before the first added special token at the end of the id
-    // space (added tokens sit above the model's vocabulary).
-    vocab_ = t_.VocabSize();
-    while (vocab_ > 0 && t_.IsSpecial(static_cast<int32_t>(vocab_ - 1)))
-      --vocab_;
+// Backends that can carry images (datasets.md §7).
+bool CarriesImages(std::string_view backend) {
+  for (std::string_view name : {"sglang", "sglang-native", "sglang-oai-chat", "vllm-chat",
+                                "lmdeploy-chat", "openai-chat"}) {
+    if (backend == name) return true;
   }
-  std::vector<int32_t> Encode(std::string_view text, bool add_special_tokens) const override {
-    return t_.Encode(text, add_special_tokens);
-  }
-  std::string Decode(std::span<const int32_t> ids) const override { return t_.Decode(ids); }
-  size_t VocabSize() const override { return vocab_; }
-  bool IsSpecial(int32_t id) const override { return t_.IsSpecial(id); }
+  return false;
+}
 
- private:
-  const tokenizer::Tokenizer& t_;
-  size_t vocab_;
-};
-
-// The first human turn of each ShareGPT conversation with at least two turns, in file order.
-Expected<std::vector<std::string>> LoadShareGptPrompts(const std::string& path) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (auto error = parser.load(path).get(doc); error) {
-    return MakeError("--dataset-path {}: {}", path, simdjson::error_message(error));
-  }
-  simdjson::dom::array conversations;
-  if (doc.get(conversations) != simdjson::SUCCESS) {
-    return MakeError("--dataset-path {}: expected a JSON array of conversations", path);
-  }
-  std::vector<std::string> prompts;
-  for (simdjson::dom::element item : conversations) {
-    simdjson::dom::array turns;
-    if (item["conversations"].get(turns) != simdjson::SUCCESS || turns.size() < 2) continue;
-    std::string_view value;
-    if (turns.at(0)["value"].get(value) != simdjson::SUCCESS) continue;
-    prompts.emplace_back(value);
-  }
-  if (prompts.empty()) {
-    return MakeError("--dataset-path {}: no conversation with two turns", path);
-  }
-  return prompts;
+Status CheckNonNegative(std::string_view flag, int64_t value) {
+  if (value < 0) return MakeError("{}: expected >= 0, got {}", flag, value);
+  return Ok();
 }
 
 }  // namespace
 
-Expected<Workload> BuildWorkload(const RunFlags& flags, const tokenizer::Tokenizer& tokenizer) {
-  TokenizerCodec codec(tokenizer);
-  auto semantics = dataset::ParseRangeSemantics(flags.range_semantics);
-  if (!semantics) return std::unexpected(semantics.error());
-  auto ratio = dataset::ParseRangeRatio(flags.random_range_ratio, *semantics);
-  if (!ratio) return std::unexpected(ratio.error());
-
-  dataset::RandomOptions options;
-  options.num_prompts = static_cast<size_t>(flags.num_prompts);
-  options.lengths.input_len = flags.random_input_len;
-  options.lengths.output_len = flags.random_output_len;
-  options.lengths.ratio = *ratio;
-  options.lengths.semantics = *semantics;
-  options.prefix_len = flags.random_prefix_len;
-  options.tokenize_prompt = flags.tokenize_prompt;
-  options.disable_shuffle = flags.disable_shuffle;
-
-  Expected<dataset::BuiltRows> built = MakeError("");
-  if (flags.dataset_name == "random-ids") {
-    if (!flags.dataset_path.empty()) {
-      return MakeError("--dataset-path: random-ids takes no file");
-    }
-    built = dataset::BuildRandomIds(options, codec, flags.seed);
-  } else if (flags.dataset_name == "random") {
-    if (flags.dataset_path.empty()) {
-      return MakeError(
-          "--dataset-path: the random dataset cuts prompts from a ShareGPT file; give one, or use "
-          "--dataset-name random-ids");
-    }
-    auto prompts = LoadShareGptPrompts(flags.dataset_path);
-    if (!prompts) return std::unexpected(prompts.error());
-    built = dataset::BuildRandom(options, codec, *prompts, flags.seed);
-  } else {
-    return MakeError("--dataset-name: '{}' is not available yet (expected random or random-ids)",
-                     flags.dataset_name);
+Expected<dataset::DatasetOptions> MapDatasetOptions(const RunFlags& f) {
+  dataset::DatasetOptions o;
+  auto kind = dataset::ParseDatasetName(f.dataset_name);
+  if (!kind) return std::unexpected(kind.error());
+  o.kind = *kind;
+  o.path = f.dataset_path;
+  if (f.num_prompts < 1) {
+    return MakeError("--num-prompts: expected at least 1, got {}", f.num_prompts);
   }
+  o.num_prompts = static_cast<size_t>(f.num_prompts);
+  o.seed = f.seed;
+  if (!f.compat.empty()) {
+    auto compat = ParseCompat(f.compat);
+    if (!compat) return std::unexpected(compat.error());
+    o.compat = *compat;
+  }
+  o.disable_shuffle = f.disable_shuffle;
+  o.oversample = f.oversample || (o.compat == Compat::kVllm && !f.no_oversample);
+  o.skip_invalid_lines = f.skip_invalid_lines;
+  if (f.sharegpt_output_len && *f.sharegpt_output_len < 1) {
+    return MakeError("--sharegpt-output-len: expected >= 1, got {}", *f.sharegpt_output_len);
+  }
+  o.sharegpt_output_len = f.sharegpt_output_len;
+  if (f.sharegpt_context_len && *f.sharegpt_context_len < 1) {
+    return MakeError("--sharegpt-context-len: expected >= 1, got {}", *f.sharegpt_context_len);
+  }
+  o.sharegpt_context_len = f.sharegpt_context_len;
+  o.prompt_suffix = f.prompt_suffix;
+  o.apply_chat_template = f.apply_chat_template;
+  o.tokenize_prompt = f.tokenize_prompt;
+
+  auto semantics = dataset::ParseRangeSemantics(f.range_semantics);
+  if (!semantics) return std::unexpected(semantics.error());
+  auto ratio = dataset::ParseRangeRatio(f.random_range_ratio, *semantics);
+  if (!ratio) return std::unexpected(ratio.error());
+  for (auto [flag, value] : {std::pair{"--random-input-len", f.random_input_len},
+                             std::pair{"--random-output-len", f.random_output_len},
+                             std::pair{"--random-prefix-len", f.random_prefix_len}}) {
+    if (Status s = CheckNonNegative(flag, value); !s) return std::unexpected(s.error());
+  }
+  o.lengths.input_len = f.random_input_len;
+  o.lengths.output_len = f.random_output_len;
+  o.lengths.ratio = *ratio;
+  o.lengths.semantics = *semantics;
+  o.random_prefix_len = f.random_prefix_len;
+
+  o.multi_turn = f.multi_turn;
+  if (f.max_turns && *f.max_turns < 1) {
+    return MakeError("--max-turns: expected >= 1, got {}", *f.max_turns);
+  }
+  o.max_turns = f.max_turns;
+
+  auto backend = protocol::FindBackend(f.backend);
+  if (!backend) return std::unexpected(backend.error());
+  o.backend = f.backend;
+  o.chat_backend = (*backend)->style == protocol::Style::kChat;
+  o.image_backend = CarriesImages(f.backend);
+  return o;
+}
+
+std::string TokenizerName(const RunFlags& f, const std::string& model) {
+  if (!f.tokenizer.empty()) return f.tokenizer;
+  if (!f.model_path.empty()) return f.model_path;
+  return model;
+}
+
+Expected<Workload> BuildWorkload(const RunFlags& flags, const tokenizer::Tokenizer& tokenizer,
+                                 const std::string& tokenizer_name) {
+  auto options = MapDatasetOptions(flags);
+  if (!options) return std::unexpected(options.error());
+  TokenizerCodec codec(tokenizer);
+  std::string name = !tokenizer_name.empty() ? tokenizer_name : TokenizerName(flags, flags.model);
+  std::unique_ptr<TemplateRenderer> renderer = LoadTemplateRenderer(name, tokenizer);
+  auto built = dataset::BuildDataset(*options, {codec, renderer.get()});
   if (!built) return std::unexpected(built.error());
-  return Workload{std::move(built->rows), built->off_target};
+  Workload workload;
+  workload.rows = std::move(built->rows);
+  workload.off_target = built->report.off_target;
+  workload.report = std::move(built->report);
+  for (const std::string& warning : workload.report.warnings)
+    std::fprintf(stderr, "servebench run: %s\n", warning.c_str());
+  return workload;
 }
 
 }  // namespace servebench::app

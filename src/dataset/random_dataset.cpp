@@ -2,6 +2,7 @@
 
 #include <numeric>
 
+#include "dataset/sharegpt_dataset.h"
 #include "dataset/synthetic_text.h"
 #include "load/random_stream.h"
 
@@ -135,6 +136,40 @@ Expected<BuiltRows> BuildRandom(const RandomOptions& o, const TokenCodec& codec,
     return sources[i][static_cast<size_t>(j) % sources[i].size()];
   });
   return built;
+}
+
+Expected<DatasetResult> BuildRandomDataset(const DatasetOptions& o, const DatasetContext& c) {
+  RandomOptions options;
+  options.num_prompts = o.num_prompts;
+  options.lengths = o.lengths;
+  options.prefix_len = o.random_prefix_len;
+  options.tokenize_prompt = o.tokenize_prompt;
+  options.disable_shuffle = o.disable_shuffle;
+  options.raw_vocabulary = o.compat == Compat::kSglang;
+  options.encode_with_specials = o.compat == Compat::kSglang;
+  if (o.compat == Compat::kSglang || o.compat == Compat::kLmdeploy) options.fit = FitRule::kNone;
+  if (o.compat == Compat::kVllm) options.fit = FitRule::kVllm;
+
+  DatasetResult result;
+  Expected<BuiltRows> built = MakeError("");
+  if (o.kind == DatasetKind::kRandomIds) {
+    if (!o.path.empty()) return MakeError("--dataset-path: random-ids takes no file");
+    built = BuildRandomIds(options, c.codec, o.seed);
+  } else if (o.compat == Compat::kVllm) {
+    // vLLM's random prompts need no source text (datasets.md §4).
+    options.raw_vocabulary = false;
+    built = BuildRandomIds(options, c.codec, o.seed);
+  } else {
+    auto prompts = LoadShareGptPrompts(o.path, SourceSettings::FromEnvironment(), result.report);
+    if (!prompts) return std::unexpected(prompts.error());
+    built = BuildRandom(options, c.codec, *prompts, o.seed);
+  }
+  if (!built) return std::unexpected(built.error());
+  result.rows = std::move(built->rows);
+  result.report.off_target = built->off_target;
+  if (built->dropped_empty > 0) result.report.Drop("prompts of 0 tokens", built->dropped_empty);
+  result.report.examined = result.rows.size() + built->dropped_empty;
+  return result;
 }
 
 }  // namespace servebench::dataset

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "dataset/dataset.h"
 #include "dataset/lengths.h"
 #include "dataset/token_codec.h"
 #include "dataset/workload_row.h"
@@ -45,5 +46,11 @@ Expected<BuiltRows> BuildRandomIds(const RandomOptions& options, const TokenCode
 // repeated to its length. `source_prompts` are the ShareGPT prompts in file order.
 Expected<BuiltRows> BuildRandom(const RandomOptions& options, const TokenCodec& codec,
                                 std::span<const std::string> source_prompts, uint64_t seed);
+
+// The dispatcher's entry for `random` and `random-ids` (options.kind): maps the dataset flags
+// (and --compat) onto RandomOptions; `random` reads its source prompts from the ShareGPT file
+// (found or downloaded as for `sharegpt`).
+Expected<DatasetResult> BuildRandomDataset(const DatasetOptions& options,
+                                           const DatasetContext& context);
 
 }  // namespace servebench::dataset

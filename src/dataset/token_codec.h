@@ -23,6 +23,10 @@ class TokenCodec {
   virtual size_t VocabSize() const = 0;
   // Special or added-special token.
   virtual bool IsSpecial(int32_t id) const = 0;
+  // Encode(text, add_special_tokens).size() of every text, in order. The default counts one
+  // text after another; the run's codec spreads the texts over threads.
+  virtual std::vector<size_t> CountBatch(std::span<const std::string_view> texts,
+                                         bool add_special_tokens) const;
 };
 
 // s: how many tokens the tokenizer adds to one sequence (its encoding of "" with specials).
