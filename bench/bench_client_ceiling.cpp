@@ -69,6 +69,16 @@ int main(int argc, char** argv) {
   load::LoadOptions load_options;
   load::Schedule schedule = *load::BuildSchedule(requests, load_options, 42);
 
+  auto load_average = [] {
+    char buf[128] = {};
+    FILE* f = std::fopen("/proc/loadavg", "r");
+    if (f != nullptr) {
+      if (std::fgets(buf, sizeof buf, f) == nullptr) buf[0] = '\0';
+      std::fclose(f);
+    }
+    return std::string(buf);
+  };
+  const std::string load_before = load_average();
   std::atomic<bool> stop{false};
   int64_t cpu_start = 0;
   {
@@ -113,5 +123,7 @@ int main(int argc, char** argv) {
               static_cast<double>(lags[lags.size() * 99 / 100]) / 1e6);
   std::printf("  mean TTFT          %.3f ms\n",
               ok ? ttft_sum / static_cast<double>(ok) / 1e6 : 0.0);
+  std::printf("  load average       before %s                     after  %s", load_before.c_str(),
+              load_average().c_str());
   return ok == static_cast<int64_t>(requests) ? 0 : 1;
 }
