@@ -8,6 +8,7 @@
 
 #include "app/run_calibration.h"
 #include "app/run_outputs.h"
+#include "app/run_timing.h"
 #include "app/server_control.h"
 #include "report/console.h"
 
@@ -27,6 +28,7 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   if (!warmup) return std::unexpected(warmup.error());
   std::optional<bool> cache_flushed;
   if (f.flush_cache) cache_flushed = FlushCache(f, p, stop);
+  SleepUnlessStopped(PostWarmupSleepSeconds(f, p.compat), stop);  // --post-warmup-sleep
   if (f.profile) StartProfiler(f, p);
 
   const bool show_progress = !f.disable_tqdm && isatty(STDERR_FILENO);
@@ -50,6 +52,7 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   std::string mmdd = StampStart(info, phase->driver.start_unix_ns);
   info.warmup = *warmup;
   info.interrupted = outcome.interrupted;
+  DescribeTiming(f, p.load, schedule, info);  // trace rate, ramp-up keys
   info.cache_flushed = cache_flushed;
   info.calibration = calibration;
   if (output_file.empty()) output_file = OutputFileName(f, info, mmdd);

@@ -72,6 +72,15 @@ struct RunFlags {
   std::vector<std::string> lora_names;
   std::string lora_request_distribution = "uniform";
   double lora_zipf_alpha = 1.5;
+  // Ramp-up, trace timing, sessions, pause (run_timing.cpp, run_sessions.cpp).
+  std::optional<std::string> ramp_up_strategy;
+  std::optional<double> ramp_up_start_rps;
+  std::optional<double> ramp_up_end_rps;
+  bool use_trace_timestamps = false;
+  double mooncake_slowdown_factor = 1.0;
+  double turn_gap_ms = 0;
+  std::string multi_turn_history = "generated";
+  std::optional<double> post_warmup_sleep_s;  // unset: the compat mode's pause
 
   // Rate sweeps, calibration, server control (run_cycle.cpp, server_control.cpp).
   bool multi = false;

@@ -127,6 +127,19 @@ TEST(RampUp, ExponentialRampDoublesRate) {
   EXPECT_DOUBLE_EQ(ramp->rps_changes[2].time_s, 0.75);
 }
 
+TEST(RampUp, VllmConventionWaitsOneGapBeforeTheFirstRequest) {
+  std::vector<double> ones(3, 1.0);
+  auto ramp = RampUpSchedule(ones, 3, {RampUpStrategy::kLinear, 1.0, 3.0}, FirstArrival::kAfterGap);
+  ASSERT_TRUE(ramp.has_value());
+  // Rates 1, 2, 3; gaps before requests 0, 1, 2: 1, 1/2, 1/3.
+  EXPECT_EQ(ramp->offsets_ns, (std::vector<int64_t>{1000000000, 1500000000, 1833333333}));
+  ASSERT_EQ(ramp->rps_changes.size(), 3u);
+  EXPECT_EQ(ramp->rps_changes[0].rps, 1);
+  EXPECT_DOUBLE_EQ(ramp->rps_changes[0].time_s, 1.0);
+  EXPECT_EQ(ramp->rps_changes[2].rps, 3);
+  EXPECT_NEAR(ramp->rps_changes[2].time_s, 1.0 + 0.5 + 1.0 / 3.0, 1e-12);
+}
+
 TEST(RampUp, RecordsOnlyChangesOfTheIntegerRate) {
   std::vector<double> ones(5, 1.0);
   auto ramp = RampUpSchedule(ones, 5, {RampUpStrategy::kLinear, 2.0, 3.0}, FirstArrival::kAtZero);
