@@ -19,6 +19,8 @@
 
 #include "app/run_context.h"
 #include "app/run_cycle.h"
+#include "app/dry_run.h"
+#include "app/row_input.h"
 #include "app/run_flags.h"
 #include "app/run_prepare.h"
 #include "app/sweep_rates.h"
@@ -83,10 +85,6 @@ Expected<Prepared> Validate(const RunFlags& f) {
   p.target = std::move(*target);
   if (f.num_prompts < 1)
     return MakeError("--num-prompts: expected at least 1, got {}", f.num_prompts);
-  if (f.dataset_name != "random" && f.dataset_name != "random-ids") {
-    return MakeError("--dataset-name: '{}' is not available yet (expected random or random-ids)",
-                     f.dataset_name);
-  }
   if (!f.compat.empty()) {
     auto c = metrics::ParseCompat(f.compat);
     if (!c) return std::unexpected(c.error());
@@ -130,7 +128,7 @@ Expected<Prepared> Validate(const RunFlags& f) {
   o.repetition_penalty = f.repetition_penalty;
   o.disable_ignore_eos = f.disable_ignore_eos;
   o.ignore_eos = f.ignore_eos;
-  o.synthetic_dataset = true;
+  o.synthetic_dataset = IsSyntheticDataset(f.dataset_name);
   o.no_usage_request = f.no_usage_request;
   o.continuous_usage = f.continuous_usage;
   if (f.max_tokens_field == "max_completion_tokens") {
@@ -180,12 +178,7 @@ Expected<std::vector<std::string>> BuildBodies(const Prepared& p, const RunFlags
   for (size_t i = 0; i < rows.size(); ++i) {
     const dataset::WorkloadRow& row = rows[i];
     protocol::RequestInput input;
-    if (!row.prompt_ids.empty()) {
-      input.kind = protocol::PromptKind::kTokenIds;
-      input.token_ids = row.prompt_ids;
-    } else {
-      input.text = row.prompt_text;
-    }
+    if (Status s = FillRequestInput(row, input); !s) return std::unexpected(s.error());
     input.output_len = output_override.value_or(row.output_len);
     // The warmup (output_override) uses the first adapter, the measured rows their own.
     if (!f.lora_names.empty()) {
@@ -235,8 +228,9 @@ int RunBenchmark(const RunFlags& f) {
     return Fail(target.error().exit_code, target.error().message);
   }
 
+  if (f.dry_run) return RunDryRun(f, p);
   // Rows.
-  auto workload = BuildWorkload(f, *p.tokenizer);
+  auto workload = BuildWorkload(f, *p.tokenizer, p.tokenizer_name);
   if (!workload) return Fail(kExitBadInput, workload.error().message);
   p.workload = std::move(*workload);
   const auto& rows = p.workload.rows;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "app/workload_adapters.h"
+#include "dataset/tokenizer_adapters.h"
 #include "protocol/backend.h"
 
 namespace servebench::app {
@@ -96,9 +96,10 @@ Expected<Workload> BuildWorkload(const RunFlags& flags, const tokenizer::Tokeniz
                                  const std::string& tokenizer_name) {
   auto options = MapDatasetOptions(flags);
   if (!options) return std::unexpected(options.error());
-  TokenizerCodec codec(tokenizer);
+  dataset::TokenizerCodec codec(tokenizer);
   std::string name = !tokenizer_name.empty() ? tokenizer_name : TokenizerName(flags, flags.model);
-  std::unique_ptr<TemplateRenderer> renderer = LoadTemplateRenderer(name, tokenizer);
+  std::unique_ptr<dataset::TemplateRenderer> renderer =
+      dataset::LoadTemplateRenderer(name, tokenizer);
   auto built = dataset::BuildDataset(*options, {codec, renderer.get()});
   if (!built) return std::unexpected(built.error());
   Workload workload;

@@ -1,4 +1,4 @@
-#include "app/workload_adapters.h"
+#include "dataset/tokenizer_adapters.h"
 
 #include <algorithm>
 #include <atomic>
@@ -9,7 +9,7 @@
 #include "template/template_source.h"
 #include "tokenizer/hub.h"
 
-namespace servebench::app {
+namespace servebench::dataset {
 
 namespace fs = std::filesystem;
 
@@ -110,4 +110,4 @@ std::unique_ptr<TemplateRenderer> LoadTemplateRenderer(const std::string& tokeni
   return std::make_unique<TemplateRenderer>(std::move(*chat_template), std::move(bos));
 }
 
-}  // namespace servebench::app
+}  // namespace servebench::dataset
