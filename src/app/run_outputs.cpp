@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "app/profile_table.h"
 #include "common/version.h"
 #include "report/console.h"
 #include "report/csv.h"
@@ -106,7 +107,7 @@ std::string OutputFileName(const RunFlags& f, const report::RunInfo& info,
 Status WriteOutputs(const RunFlags& f, const report::RunInfo& info, const metrics::RunMetrics& m,
                     std::span<const metrics::RequestRecord> sent,
                     const metrics::MeasurementRules& rules, const std::string& output_file) {
-  std::string table = report::RenderConsole(info, m);
+  std::string table = ConsoleTable(info, m, sent, f.cancel_rate);
   std::fwrite(table.data(), 1, table.size(), stdout);
   if (auto warning = report::TokenCountWarning(m)) std::fprintf(stderr, "%s\n", warning->c_str());
   std::fflush(stdout);
