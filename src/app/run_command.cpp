@@ -115,6 +115,18 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option(Names("--lora-request-distribution,--lora-assignment"),
                   f->lora_request_distribution, "uniform, distinct, skewed (random, round-robin)");
   cmd->add_option(Names("--lora-zipf-alpha"), f->lora_zipf_alpha, "Skew of skewed (1.5)");
+  cmd->add_option(Names("--ramp-up-strategy"), f->ramp_up_strategy, "linear or exponential");
+  cmd->add_option(Names("--ramp-up-start-rps"), f->ramp_up_start_rps, "Ramp start rate");
+  cmd->add_option(Names("--ramp-up-end-rps"), f->ramp_up_end_rps, "Ramp end rate");
+  cmd->add_flag(Names("--use-trace-timestamps"), f->use_trace_timestamps,
+                "Send rows at their trace timestamps");
+  cmd->add_option(Names("--mooncake-slowdown-factor"), f->mooncake_slowdown_factor,
+                  "Trace time multiplier (1.0)");
+  cmd->add_option(Names("--turn-gap-ms"), f->turn_gap_ms, "Pause between rounds of a session (0)");
+  cmd->add_option(Names("--multi-turn-history"), f->multi_turn_history,
+                  "generated (default) or dataset assistant turns");
+  cmd->add_option(Names("--post-warmup-sleep"), f->post_warmup_sleep_s,
+                  "Seconds to wait after the warmup (0; sglang 1.0, lmdeploy 1.5)");
 
   // Request shaping.
   cmd->add_flag(Names("--disable-stream,--no-stream-output"), f->disable_stream,

@@ -23,6 +23,8 @@
 #include "app/row_input.h"
 #include "app/run_flags.h"
 #include "app/run_prepare.h"
+#include "app/run_sessions.h"
+#include "app/run_timing.h"
 #include "app/sweep_rates.h"
 #include "app/run_target.h"
 #include "app/run_workload.h"
@@ -103,6 +105,8 @@ Expected<Prepared> Validate(const RunFlags& f) {
   p.load.max_concurrency = f.max_concurrency;
   p.load.concurrency = f.concurrency;
   if (p.compat == metrics::Compat::kVllm) p.load.first_arrival = load::FirstArrival::kAfterGap;
+  if (Status s = ApplyTimingFlags(f, p.load); !s) return std::unexpected(s.error());
+  p.rate = p.load.request_rate;  // inf under trace timing
   if (Status s = load::ValidateLoadOptions(p.load); !s) return std::unexpected(s.error());
   if (f.client_threads < 0) return MakeError("--client-threads: expected >= 0");
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -248,7 +252,7 @@ int RunBenchmark(const RunFlags& f) {
   }
   auto bodies = BuildBodies(p, f, rows, std::nullopt);
   if (!bodies) return Fail(kExitBadInput, bodies.error().message);
-  auto schedule = load::BuildSchedule(rows.size(), p.load, f.seed);
+  auto schedule = BuildRowSchedule(rows, p.load, f.seed);
   if (!schedule) return Fail(kExitBadInput, schedule.error().message);
 
   int64_t in_flight_bound = static_cast<int64_t>(rows.size());
@@ -271,9 +275,10 @@ int RunBenchmark(const RunFlags& f) {
   warmup_options.disable_warmup = f.disable_warmup;
   warmup_options.full_output_length =
       p.compat == metrics::Compat::kVllm || p.compat == metrics::Compat::kLmdeploy;
-  load::WarmupPlan warmup = load::PlanWarmup(warmup_options, rows.front().output_len);
+  const dataset::WorkloadRow warm_row = FirstRoundRow(rows.front());
+  load::WarmupPlan warmup = load::PlanWarmup(warmup_options, warm_row.output_len);
   if (warmup.requests > 0) {
-    std::vector<dataset::WorkloadRow> warm_rows(static_cast<size_t>(warmup.requests), rows.front());
+    std::vector<dataset::WorkloadRow> warm_rows(static_cast<size_t>(warmup.requests), warm_row);
     auto warm_bodies = BuildBodies(p, f, warm_rows, warmup.output_len);
     if (!warm_bodies) return Fail(kExitBadInput, warm_bodies.error().message);
     plan.warmup.bodies = std::move(*warm_bodies);
@@ -300,6 +305,8 @@ int RunBenchmark(const RunFlags& f) {
   plan.measured.schedule = std::move(*schedule);
   plan.measured.bodies = std::move(*bodies);
   plan.measured.records = std::move(records);
+  auto sessions = PrepareSessions(f, p, plan.measured);  // multi-turn rows: a record per round
+  if (!sessions) return Fail(kExitBadInput, sessions.error().message);
 
   return RunRates(f, p, plan, g_stop);
 }
