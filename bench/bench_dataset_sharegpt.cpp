@@ -100,6 +100,15 @@ double Seconds(int64_t from_ns) {
   return static_cast<double>(MonotonicNanos() - from_ns) / 1e9;
 }
 
+// User + system CPU seconds of the process so far (all threads): on a shared machine the wall
+// time also holds the time other processes held the cores.
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](timeval t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return s(u.ru_utime) + s(u.ru_stime);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,6 +134,7 @@ int main(int argc, char** argv) {
 
   // The reader alone (the file is in the page cache after the first read).
   int64_t t_read = MonotonicNanos();
+  double cpu_read = CpuSeconds();
   {
     dataset::DropReport report;
     auto file = dataset::ReadShareGptFile(path, 2, report);
@@ -134,6 +144,7 @@ int main(int argc, char** argv) {
     }
   }
   double read_s = Seconds(t_read);
+  double read_cpu_s = CpuSeconds() - cpu_read;
 
   dataset::TokenizerCodec codec(**tok);
   dataset::DatasetOptions options;
@@ -141,8 +152,10 @@ int main(int argc, char** argv) {
   options.path = path;
   options.num_prompts = prompts;
   int64_t t1 = MonotonicNanos();
+  double cpu1 = CpuSeconds();
   auto built = dataset::BuildDataset(options, {codec, nullptr});
   double dataset_s = Seconds(t1);
+  double dataset_cpu_s = CpuSeconds() - cpu1;
   if (!built) {
     std::fprintf(stderr, "%s\n", built.error().message.c_str());
     return 1;
@@ -153,9 +166,14 @@ int main(int argc, char** argv) {
   std::printf("conversations read %zu, pairs examined %zu, dropped %zu (%s), rows %zu\n", r.read,
               r.examined, r.DroppedTotal(), r.DropSummary().c_str(), built->rows.size());
   std::printf("tokenizer load      %.3f s\n", tokenizer_s);
-  std::printf("read + parse only   %.3f s (first pass)\n", read_s);
-  std::printf("load+tokenize+filter+sample of %zu prompts: %.3f s (target <= 5 s)\n", prompts,
-              dataset_s);
+  std::printf("read + parse only   %.3f s wall, %.3f s CPU\n", read_s, read_cpu_s);
+  std::printf(
+      "load+tokenize+filter+sample of %zu prompts: %.3f s wall (target <= 5 s), %.3f s CPU\n",
+      prompts, dataset_s, dataset_cpu_s);
+  std::printf("load average        %.2f\n", [] {
+    double load[1] = {0};
+    return getloadavg(load, 1) == 1 ? load[0] : -1.0;
+  }());
   std::printf("peak RSS            %.0f MB\n", static_cast<double>(usage.ru_maxrss) / 1024);
   return 0;
 }
