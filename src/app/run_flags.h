@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "dataset/dataset.h"
+
 namespace servebench::app {
 
 struct RunFlags {
@@ -58,6 +60,9 @@ struct RunFlags {
   bool multi_turn = false;
   std::optional<int64_t> max_turns;
   bool dry_run = false;  // --dry-run: prepare the workload, print its summary, send nothing
+  // gsp, image, mooncake, sonnet, prefix_repetition flags, bound in place
+  // (synthetic_dataset_flags.cpp); MapDatasetOptions starts from these values.
+  dataset::DatasetOptions synthetic_dataset;
 
   // Load.
   std::string request_rate = "inf";

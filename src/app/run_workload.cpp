@@ -27,7 +27,7 @@ Status CheckNonNegative(std::string_view flag, int64_t value) {
 }  // namespace
 
 Expected<dataset::DatasetOptions> MapDatasetOptions(const RunFlags& f) {
-  dataset::DatasetOptions o;
+  dataset::DatasetOptions o = f.synthetic_dataset;
   auto kind = dataset::ParseDatasetName(f.dataset_name);
   if (!kind) return std::unexpected(kind.error());
   o.kind = *kind;

@@ -76,7 +76,13 @@ class Dispatcher final : public CallObserver {
           round_bodies_[index] = std::move(*first_body);
           body = round_bodies_[index];
         }
-        call->SetRequest(options_.url, body, header_lines);
+        if (record.routing_key.empty()) {
+          call->SetRequest(options_.url, body, header_lines);
+        } else {
+          std::vector<std::string> keyed = header_lines;
+          keyed.push_back("X-SMG-Routing-Key: " + record.routing_key);
+          call->SetRequest(options_.url, body, keyed);
+        }
         call_record_.push_back(index);
         call_unit_.push_back(k);
         calls_.push_back(std::move(call));

@@ -4,10 +4,17 @@
 
 #include <fmt/format.h>
 
+#include "dataset/burstgpt_dataset.h"
 #include "dataset/custom_dataset.h"
+#include "dataset/gsp_dataset.h"
+#include "dataset/image_dataset.h"
+#include "dataset/mmmu_dataset.h"
+#include "dataset/mooncake_dataset.h"
 #include "dataset/openai_dataset.h"
+#include "dataset/prefix_repetition_dataset.h"
 #include "dataset/random_dataset.h"
 #include "dataset/sharegpt_dataset.h"
+#include "dataset/sonnet_dataset.h"
 #include "load/random_stream.h"
 
 namespace servebench::dataset {
@@ -28,10 +35,6 @@ constexpr std::array<std::pair<DatasetKind, std::string_view>, 12> kDatasetNames
     {DatasetKind::kSonnet, "sonnet"},
     {DatasetKind::kPrefixRepetition, "prefix_repetition"},
 }};
-
-Expected<DatasetResult> NotYet(const DatasetOptions& o) {
-  return MakeError("--dataset-name: '{}' is not available yet", DatasetName(o.kind));
-}
 
 // Fills up to the requested count by drawing rows with replacement (datasets.md §2, `oversample`
 // stream), or warns that fewer rows than asked will run.
@@ -122,13 +125,25 @@ Expected<DatasetResult> BuildDataset(const DatasetOptions& o, const DatasetConte
       built = BuildOpenAi(o, c);
       break;
     case DatasetKind::kGeneratedSharedPrefix:
+      built = BuildGeneratedSharedPrefix(o, c, MakeRoutingKeyPrefix());
+      break;
     case DatasetKind::kImage:
+      built = BuildImage(o, c);
+      break;
     case DatasetKind::kMmmu:
+      built = BuildMmmu(o, c);
+      break;
     case DatasetKind::kMooncake:
+      built = BuildMooncake(o, c);
+      break;
     case DatasetKind::kBurstGpt:
+      built = BuildBurstGpt(o, c);
+      break;
     case DatasetKind::kSonnet:
+      built = BuildSonnet(o, c);
+      break;
     case DatasetKind::kPrefixRepetition:
-      built = NotYet(o);
+      built = BuildPrefixRepetition(o, c);
       break;
   }
   if (!built) return built;

@@ -34,6 +34,7 @@ struct WorkloadRow {
   int64_t output_len = 0;              // requested maximum output tokens
   std::optional<double> timestamp_ms;  // trace time (mooncake, burstgpt, JSONL rows with one)
   std::string system_prompt;           // generated-shared-prefix: the group prefix
+  std::string warmup_prompt;           // mooncake, row 0 only: the warmup's own prompt
   std::string routing_key;             // --gsp-send-routing-key
   std::string extra_body_json;         // per-row request fields as a JSON object (openai JSONL)
 };
