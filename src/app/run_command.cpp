@@ -5,33 +5,10 @@
 #include <string_view>
 
 #include "app/commands.h"
+#include "app/flag_names.h"
 #include "app/run_flags.h"
 
 namespace servebench::app {
-namespace {
-
-// Every long name also in its underscore spelling (cli.md §1.9: `--top_p`, `--num_prompts`).
-std::string Names(std::string_view names) {
-  std::string out;
-  size_t start = 0;
-  while (start <= names.size()) {
-    size_t comma = names.find(',', start);
-    if (comma == std::string_view::npos) comma = names.size();
-    std::string name(names.substr(start, comma - start));
-    out += (out.empty() ? "" : ",") + name;
-    if (name.starts_with("--") && name.find('-', 2) != std::string::npos) {
-      std::string underscore = name;
-      for (size_t i = 2; i < underscore.size(); ++i)
-        if (underscore[i] == '-') underscore[i] = '_';
-      out += "," + underscore;
-    }
-    start = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
 void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   auto f = std::make_shared<RunFlags>();
   CLI::App* cmd = app.add_subcommand("run", "Benchmark an LLM inference server");
