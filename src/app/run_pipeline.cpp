@@ -29,6 +29,7 @@
 #include "app/run_target.h"
 #include "app/run_workload.h"
 #include "client/run_driver.h"
+#include "dataset/warmup_row.h"
 #include "load/request_choices.h"
 #include "load/schedule.h"
 #include "load/warmup.h"
@@ -207,6 +208,7 @@ std::vector<metrics::RequestRecord> MakeRecords(const Prepared& p,
     records[i].output_tokens_requested = output_override.value_or(rows[i].output_len);
     records[i].ignore_eos = ignore_eos;
     if (!p.lora.empty()) records[i].lora = output_override ? 0 : p.lora[i];
+    records[i].routing_key = rows[i].routing_key;
   }
   return records;
 }
@@ -275,7 +277,7 @@ int RunBenchmark(const RunFlags& f) {
   warmup_options.disable_warmup = f.disable_warmup;
   warmup_options.full_output_length =
       p.compat == metrics::Compat::kVllm || p.compat == metrics::Compat::kLmdeploy;
-  const dataset::WorkloadRow warm_row = FirstRoundRow(rows.front());
+  const dataset::WorkloadRow warm_row = dataset::WarmupRow(FirstRoundRow(rows.front()));
   load::WarmupPlan warmup = load::PlanWarmup(warmup_options, warm_row.output_len);
   if (warmup.requests > 0) {
     std::vector<dataset::WorkloadRow> warm_rows(static_cast<size_t>(warmup.requests), warm_row);
