@@ -229,6 +229,7 @@ bool Run(const Scenario& s) {
   // The TTFT error in two parts: request delivery (server received - client send, connection
   // set-up included) and first-token delivery (client read - server write).
   std::vector<double> ttft_err_us, itl_err_us, lag_us, request_delivery_us, token_delivery_us;
+  std::vector<double> delivery_reused_us, delivery_new_us;  // by connection
   const int64_t t0 = result->t0;
   size_t ok = 0, matched = 0, mismatched = 0, events = 0;
   for (const metrics::RequestRecord& r : records) {
@@ -249,6 +250,8 @@ bool Run(const Scenario& s) {
     ttft_err_us.push_back(measured_ttft - true_ttft);
     request_delivery_us.push_back(static_cast<double>(tr.received_us) -
                                   static_cast<double>(t0 + r.send_time) / 1e3);
+    (r.connection_reused ? delivery_reused_us : delivery_new_us)
+        .push_back(request_delivery_us.back());
     token_delivery_us.push_back(static_cast<double>(t0 + r.event_times[0]) / 1e3 -
                                 static_cast<double>(tr.token_us[0]));
     for (size_t k = 1; k < r.event_times.size(); ++k) {
@@ -267,6 +270,8 @@ bool Run(const Scenario& s) {
   PrintDistribution("TTFT error", ttft_err_us);
   PrintDistribution("ITL error", itl_err_us);
   PrintDistribution(" of TTFT: request", request_delivery_us);
+  PrintDistribution("   on a reused conn.", delivery_reused_us);
+  PrintDistribution("   on a new conn.", delivery_new_us);
   PrintDistribution(" of TTFT: 1st token", token_delivery_us);
   std::printf("  peak in flight       %lld streams\n", static_cast<long long>(peak_in_flight));
   std::printf("  RSS baseline         %.1f MiB (before RunPhase: records, bodies)\n",
