@@ -3,21 +3,13 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "dataset/image_dataset.h"
 #include "dataset/tokenizer_adapters.h"
 #include "protocol/backend.h"
 
 namespace servebench::app {
 
 namespace {
-
-// Backends that can carry images (datasets.md §7).
-bool CarriesImages(std::string_view backend) {
-  for (std::string_view name : {"sglang", "sglang-native", "sglang-oai-chat", "vllm-chat",
-                                "lmdeploy-chat", "openai-chat"}) {
-    if (backend == name) return true;
-  }
-  return false;
-}
 
 Status CheckNonNegative(std::string_view flag, int64_t value) {
   if (value < 0) return MakeError("{}: expected >= 0, got {}", flag, value);
@@ -82,7 +74,7 @@ Expected<dataset::DatasetOptions> MapDatasetOptions(const RunFlags& f) {
   if (!backend) return std::unexpected(backend.error());
   o.backend = f.backend;
   o.chat_backend = (*backend)->style == protocol::Style::kChat;
-  o.image_backend = CarriesImages(f.backend);
+  o.image_backend = dataset::CarriesImages(f.backend);
   return o;
 }
 

@@ -1,8 +1,10 @@
 #include "dataset/image_dataset.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "dataset/image_batch.h"
 #include "dataset/image_synth.h"
@@ -50,10 +52,14 @@ Expected<std::string> RenderWithImages(const ChatRenderer& renderer, const std::
 
 }  // namespace
 
+bool CarriesImages(std::string_view backend) {
+  return std::find(kImageBackends.begin(), kImageBackends.end(), backend) != kImageBackends.end();
+}
+
 Status CheckImageBackend(const DatasetOptions& o, std::string_view dataset) {
   if (o.image_backend) return Ok();
   return MakeError("--backend {}: the {} dataset sends images; expected one of {}", o.backend,
-                   dataset, kImageBackends);
+                   dataset, fmt::join(kImageBackends, ", "));
 }
 
 Expected<WorkloadRow> MakeImageRow(const DatasetOptions& o, const DatasetContext& c,

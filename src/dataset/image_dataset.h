@@ -2,8 +2,10 @@
 // sampled from --image-url-list), sent as data URIs in order.
 #pragma once
 
+#include <array>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -15,9 +17,10 @@ namespace servebench::dataset {
 // text from the `dataset` stream; image counts, sizes and pixels from the `images` stream.
 Expected<DatasetResult> BuildImage(const DatasetOptions& options, const DatasetContext& context);
 
-// The backends that can carry images (datasets.md §7), for errors.
-inline constexpr std::string_view kImageBackends =
-    "sglang, sglang-native, sglang-oai-chat, vllm-chat, lmdeploy-chat, openai-chat";
+// The backends that can carry images (datasets.md §7).
+inline constexpr std::array<std::string_view, 6> kImageBackends = {
+    "sglang", "sglang-native", "sglang-oai-chat", "vllm-chat", "lmdeploy-chat", "openai-chat"};
+bool CarriesImages(std::string_view backend);
 
 // Refuses a backend that cannot carry images; `dataset` names the dataset in the message.
 Status CheckImageBackend(const DatasetOptions& options, std::string_view dataset);

@@ -2,6 +2,7 @@
 
 #include <numeric>
 
+#include "dataset/random_text.h"
 #include "dataset/sharegpt_dataset.h"
 #include "dataset/synthetic_text.h"
 #include "load/random_stream.h"
@@ -45,14 +46,8 @@ WorkloadRow MakeRow(const RandomOptions& o, const TokenCodec& codec, std::vector
   if (o.tokenize_prompt) {
     row.prompt_ids = std::move(ids);
     row.prompt_len = target;
-  } else if (o.fit == FitRule::kNone) {
-    row.prompt_text = codec.Decode(ids);
-    row.prompt_len = target;
   } else {
-    int64_t vocab = static_cast<int64_t>(codec.VocabSize());
-    NextId vllm_next = [&] { return static_cast<int32_t>(dataset.UniformInt(0, vocab - 1)); };
-    FittedText fitted =
-        FitToLength(codec, std::move(ids), target, o.fit == FitRule::kVllm ? vllm_next : next);
+    FittedText fitted = FitWithRule(codec, std::move(ids), target, o.fit, next, dataset);
     if (!fitted.on_target) ++built.off_target;
     row.prompt_text = std::move(fitted.text);
     row.prompt_len = fitted.prompt_len;
@@ -147,8 +142,7 @@ Expected<DatasetResult> BuildRandomDataset(const DatasetOptions& o, const Datase
   options.disable_shuffle = o.disable_shuffle;
   options.raw_vocabulary = o.compat == Compat::kSglang;
   options.encode_with_specials = o.compat == Compat::kSglang;
-  if (o.compat == Compat::kSglang || o.compat == Compat::kLmdeploy) options.fit = FitRule::kNone;
-  if (o.compat == Compat::kVllm) options.fit = FitRule::kVllm;
+  options.fit = FitRuleFor(o.compat);
 
   DatasetResult result;
   Expected<BuiltRows> built = MakeError("");
