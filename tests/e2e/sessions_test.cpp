@@ -189,10 +189,7 @@ TEST_F(SessionsE2eTest, SessionsNeedAChatBackend) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
-// Disabled until the app maps the mooncake flags onto the dataset options (the run refuses
-// `--dataset-name mooncake` as "not available yet"); the schedule code it checks is tested at the
-// load and client levels meanwhile.
-TEST_F(SessionsE2eTest, DISABLED_MooncakeTraceTimestampsSetTheSendTimes) {
+TEST_F(SessionsE2eTest, MooncakeTraceTimestampsSetTheSendTimes) {
   std::string data = TempPath("mooncake.jsonl");
   {
     std::ofstream out(data);
