@@ -77,7 +77,8 @@ RunExpected<metrics::Calibration> Calibrate(const RunFlags& f, const Prepared& p
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     replay_stop = true;
   });
-  auto phase = client::RunPhase(driver, schedule, plan.measured.bodies, records, replay_stop);
+  auto phase = client::RunPhase(driver, schedule, plan.measured.bodies, records, replay_stop,
+                                nullptr, plan.measured.sessions);
   replay_done = true;
   watch.join();
   server.Stop();

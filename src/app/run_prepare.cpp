@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "app/tokenizer_discovery.h"
 #include "client/http_get.h"
 
 namespace servebench::app {
@@ -34,8 +35,7 @@ RunExpected<void> PrepareTarget(const RunFlags& f, Prepared& p) {
   p.model = *model;
   p.request_options.model = p.model;
 
-  p.tokenizer_name =
-      !f.tokenizer.empty() ? f.tokenizer : (!f.model_path.empty() ? f.model_path : p.model);
+  p.tokenizer_name = DiscoverTokenizerName(f, p.target, p.model);
   auto tok = tokenizer::LoadTokenizer(p.tokenizer_name);
   if (!tok) {
     return FailWith(kExitBadInput, fmt::format("--tokenizer: cannot load '{}': {}",
