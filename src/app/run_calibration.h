@@ -12,8 +12,9 @@
 
 namespace servebench::app {
 
-// Replays plan.measured at `rate`; fills the figures and the warning decision against that
-// rate's planned token-event rate.
+// Replays plan.measured at `rate` (send lag) and, when that rate paces the schedule, once more
+// with every request released at once (sustained token events/s); decides the warning against
+// `rate`'s planned token-event rate.
 RunExpected<metrics::Calibration> Calibrate(const RunFlags& f, const Prepared& p,
                                             const RunPlan& plan, double rate,
                                             const std::atomic<bool>& stop);
