@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "app/first_request_ready.h"
 #include "app/run_calibration.h"
 #include "app/run_outputs.h"
 #include "app/run_timing.h"
@@ -79,6 +80,12 @@ int RunRates(const RunFlags& f, const Prepared& p, const RunPlan& plan,
   bool interrupted = false;
   bool all_valid = true;
   std::optional<metrics::Calibration> calibration;
+  if (ReadyByFirstRequest(f, p)) {
+    if (auto ready = WaitReadyByFirstRequest(f, plan, stop); !ready) {
+      std::fprintf(stderr, "servebench run: %s\n", ready.error().message.c_str());
+      return ready.error().exit_code;
+    }
+  }
   if (f.calibrate) {
     auto c = Calibrate(f, p, plan, CalibrationRate(p.rates), stop);
     if (!c) {

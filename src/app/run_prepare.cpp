@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "app/first_request_ready.h"
 #include "app/tokenizer_discovery.h"
 #include "client/http_get.h"
 
@@ -25,7 +26,8 @@ std::string RequestIdPrefix(const RunFlags& f) {
 }  // namespace
 
 RunExpected<void> PrepareTarget(const RunFlags& f, Prepared& p) {
-  if (f.ready_check_timeout_s > 0) {
+  // --compat vllm waits later, with the first request of the workload (first_request_ready.h).
+  if (f.ready_check_timeout_s > 0 && !ReadyByFirstRequest(f, p)) {
     Status ready = client::WaitReady(p.target.probe_url, p.target.header_lines,
                                      f.ready_check_timeout_s, f.insecure);
     if (!ready) return FailWith(kExitNotReady, ready.error().message);

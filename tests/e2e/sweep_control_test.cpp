@@ -347,6 +347,47 @@ TEST_F(SweepControlTest, SglangTokenizerComesFromModelInfo) {
   EXPECT_EQ(std::string_view(doc["tokenizer_id"]), Tokenizer());
 }
 
+TEST_F(SweepControlTest, CompatVllmWaitsWithTheFirstRequest) {
+  SimProcess sim({"--instant", "--family", "vllm"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = TempPath("vllm-ready.jsonl");
+  ProcessResult r = RunServebench(
+      Args(sim, jsonl, {"--backend", "vllm", "--compat", "vllm", "--num-prompts", "3"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(int64_t(Parse(NonEmptyLines(jsonl).at(0))["completed"]), 3);
+
+  // Nothing listens: the first request is refused until the timeout; the line names the URL.
+  r = RunServebench({"run",
+                     "--base-url",
+                     "http://127.0.0.1:1",
+                     "--backend",
+                     "vllm",
+                     "--compat",
+                     "vllm",
+                     "--model",
+                     "m",
+                     "--tokenizer",
+                     Tokenizer(),
+                     "--dataset-name",
+                     "random-ids",
+                     "--random-input-len",
+                     "8",
+                     "--random-output-len",
+                     "2",
+                     "--num-prompts",
+                     "2",
+                     "--ready-check-timeout-sec",
+                     "2",
+                     "--output-file",
+                     TempPath("vllm-down.jsonl"),
+                     "--disable-tqdm"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("server not ready at http://127.0.0.1:1/v1/completions"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--compat vllm sends the first request"), std::string::npos) << r.err;
+  EXPECT_EQ(Count(r.err, "\n"), 1u) << r.err;
+}
+
 TEST_F(SweepControlTest, BadValuesGiveOneLineNamingTheFlag) {
   struct Case {
     std::vector<std::string> args;  // after "run"
