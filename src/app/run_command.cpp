@@ -8,6 +8,7 @@
 #include "app/control_flags.h"
 #include "app/positional_form.h"
 #include "app/run_flags.h"
+#include "app/synthetic_dataset_flags.h"
 
 namespace servebench::app {
 namespace {
@@ -101,6 +102,7 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option(Names("--max-turns"), f->max_turns, "Rounds per session cap (all)");
   cmd->add_flag(Names("--dry-run"), f->dry_run,
                 "Prepare the workload, print its summary, contact no server");
+  AddSyntheticDatasetFlags(*cmd, *f);
 
   // Load.
   cmd->add_option(Names("--request-rate"), f->request_rate, "Mean request rate, req/s (inf)");
