@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/clock.h"
+#include "metrics/vision_tokens.h"
 
 namespace servebench::app {
 namespace {
@@ -81,6 +82,14 @@ RunExpected<MeasuredPhase> RunMeasured(const client::DriverOptions& driver,
     r.output_tokens_retokenized = static_cast<int64_t>(tokenizer.CountTokens(r.generated_text));
     out.sent.push_back(std::move(r));
   }
+  metrics::VisionEstimate vision = metrics::EstimateVisionTokens(out.sent);
+  if (vision.unknown > 0) {
+    std::fprintf(stderr,
+                 "servebench run: %zu image requests had no successful server prompt count; their "
+                 "vision tokens count as 0 (give --vision-tokens-per-image)\n",
+                 vision.unknown);
+  }
+
   out.driver = std::move(*phase);
   return out;
 }

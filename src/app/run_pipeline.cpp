@@ -205,6 +205,7 @@ std::vector<metrics::RequestRecord> MakeRecords(const Prepared& p,
     records[i].index = static_cast<int64_t>(i);
     records[i].prompt_tokens_dataset = rows[i].prompt_len;
     records[i].prompt_vision_tokens = rows[i].vision_prompt_len;
+    records[i].vision_from_server = rows[i].vision_from_server;
     records[i].output_tokens_requested = output_override.value_or(rows[i].output_len);
     records[i].ignore_eos = ignore_eos;
     if (!p.lora.empty()) records[i].lora = output_override ? 0 : p.lora[i];

@@ -155,8 +155,11 @@ Expected<std::vector<WorkloadRow>> WalkConversations(const ConversationList& lis
         if (o.vision_tokens_per_image) {
           row.vision_prompt_len = *o.vision_tokens_per_image;
           row.prompt_len += row.vision_prompt_len;
+        } else {
+          row.vision_from_server = true;
         }
       }
+      if (!list.timestamps_ms.empty()) row.timestamp_ms = list.timestamps_ms[i];
       if (o.multi_turn) {
         FillRounds(o, c, list.turns[i], output_len, row);
       } else if (o.tokenize_prompt) {

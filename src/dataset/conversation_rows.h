@@ -10,6 +10,7 @@
 // fixed before the walk.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@ namespace servebench::dataset {
 struct ConversationList {
   std::vector<std::span<const std::string_view>> turns;  // the turn texts of each conversation
   std::vector<std::string> images;  // per conversation: a data URI or "" (empty: no images)
+  std::vector<std::optional<double>> timestamps_ms;  // per conversation (empty: none carry one)
 };
 
 // The accepted rows, in walk order; drops are counted in `report` (its `examined` says how many

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "common/base64.h"
@@ -41,6 +42,7 @@ std::string_view Expectation(ConversationProblem problem) {
 struct Line {
   std::vector<std::string> texts;
   std::string image;
+  std::optional<double> timestamp_ms;  // `timestamp` in ms (load.md §6, --use-trace-timestamps)
 };
 
 Expected<Line> ReadLine(simdjson::ondemand::parser& parser, const JsonlFile& file,
@@ -77,6 +79,17 @@ Expected<Line> ReadLine(simdjson::ondemand::parser& parser, const JsonlFile& fil
     auto uri = ImageFileDataUri(p.string(), where);
     if (!uri) return std::unexpected(uri.error());
     out.image = std::move(*uri);
+  } else if (e != simdjson::NO_SUCH_FIELD) {
+    return invalid(e);
+  }
+  simdjson::ondemand::value timestamp;
+  e = object.find_field_unordered("timestamp").get(timestamp);
+  if (e == simdjson::SUCCESS) {
+    double ms = 0;
+    if (timestamp.get_double().get(ms) != simdjson::SUCCESS) {
+      return MakeError("{}: field timestamp: expected a number of milliseconds", where);
+    }
+    out.timestamp_ms = ms;
   } else if (e != simdjson::NO_SUCH_FIELD) {
     return invalid(e);
   }
@@ -145,11 +158,14 @@ Expected<DatasetResult> BuildCustom(const DatasetOptions& o, const DatasetContex
         o.backend);
   }
   std::vector<std::vector<std::string_view>> views(lines.size());
+  bool any_timestamp = std::any_of(lines.begin(), lines.end(),
+                                   [](const Line& l) { return l.timestamp_ms.has_value(); });
   ConversationList list;
   for (size_t i = 0; i < lines.size(); ++i) {
     views[i].assign(lines[i].texts.begin(), lines[i].texts.end());
     list.turns.push_back(views[i]);
     if (any_image) list.images.push_back(lines[i].image);
+    if (any_timestamp) list.timestamps_ms.push_back(lines[i].timestamp_ms);
   }
   auto rows = WalkConversations(list, o, c, result.report);
   if (!rows) return std::unexpected(rows.error());

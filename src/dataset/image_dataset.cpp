@@ -76,6 +76,8 @@ Expected<WorkloadRow> MakeImageRow(const DatasetOptions& o, const DatasetContext
   row.text_prompt_len = static_cast<int64_t>(c.codec.Encode(counted, true).size());
   if (o.vision_tokens_per_image) {
     row.vision_prompt_len = *o.vision_tokens_per_image * static_cast<int64_t>(images.size());
+  } else {
+    row.vision_from_server = !images.empty();
   }
   row.prompt_len = row.text_prompt_len + row.vision_prompt_len;
   if (o.chat_backend || c.renderer == nullptr) {

@@ -69,6 +69,31 @@ TEST_F(Jsonl, CustomConversationsTakeContentOrValue) {
             std::string::npos);
 }
 
+TEST_F(Jsonl, CustomRowsCarryTheirTimestamps) {
+  std::string path =
+      Write("t.jsonl",
+            "{\"timestamp\": 1500.5, \"conversations\":[{\"value\":\"first one\"},"
+            "{\"value\":\"reply\"}]}\n"
+            "{\"conversations\":[{\"value\":\"second one\"},{\"value\":\"reply\"}],"
+            "\"timestamp\": 20}\n"
+            "{\"conversations\":[{\"value\":\"third one\"},{\"value\":\"reply\"}]}\n");
+  auto built = Build(Options(DatasetKind::kCustom, path, 3));
+  ASSERT_TRUE(built.has_value()) << built.error().message;
+  ASSERT_EQ(built->rows.size(), 3u);
+  EXPECT_EQ(built->rows[0].timestamp_ms, 1500.5);
+  EXPECT_EQ(built->rows[1].timestamp_ms, 20.0);
+  EXPECT_FALSE(built->rows[2].timestamp_ms.has_value());
+
+  std::string bad = Write("bad-t.jsonl",
+                          "{\"conversations\":[{\"value\":\"a b\"},{\"value\":\"c d\"}]}\n"
+                          "{\"timestamp\":\"noon\",\"conversations\":[{\"value\":\"a b\"},"
+                          "{\"value\":\"c d\"}]}\n");
+  auto refused = Build(Options(DatasetKind::kCustom, bad, 2));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find("bad-t.jsonl:2: field timestamp"), std::string::npos)
+      << refused.error().message;
+}
+
 TEST_F(Jsonl, CustomBadLinesNameFileAndLine) {
   struct Case {
     std::string line, expected;

@@ -31,6 +31,8 @@ struct WorkloadRow {
   int64_t prompt_len = 0;  // d: prompt tokens by the client tokenizer
   int64_t text_prompt_len = 0;
   int64_t vision_prompt_len = 0;
+  bool vision_from_server = false;     // images without --vision-tokens-per-image: estimated after
+                                       // the run from the server's prompt count (datasets.md §7)
   int64_t output_len = 0;              // requested maximum output tokens
   std::optional<double> timestamp_ms;  // trace time (mooncake, burstgpt, JSONL rows with one)
   std::string system_prompt;           // generated-shared-prefix: the group prefix

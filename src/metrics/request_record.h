@@ -84,8 +84,9 @@ struct RequestRecord {
   bool unterminated = false;  // [DONE] seen but the HTTP message never ended
 
   // Counts.
-  int64_t prompt_tokens_dataset = 0;                 // d_i: text + vision tokens of the row
-  int64_t prompt_vision_tokens = 0;                  // the vision part of d_i
+  int64_t prompt_tokens_dataset = 0;  // d_i: text + vision tokens of the row
+  int64_t prompt_vision_tokens = 0;   // the vision part of d_i
+  bool vision_from_server = false;  // prompt_vision_tokens still to be estimated (vision_tokens.h)
   std::optional<int64_t> prompt_tokens_server;       // p_i
   int64_t output_tokens_requested = 0;               // Oreq_i
   bool ignore_eos = false;                           // the request asked to ignore EOS
