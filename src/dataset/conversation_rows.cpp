@@ -79,8 +79,14 @@ void FillRounds(const DatasetOptions& o, const DatasetContext& c,
     SessionRound round;
     round.user_text = std::string(turns[2 * r]);
     round.dataset_reply = std::string(turns[2 * r + 1]);
-    round.output_len = r == 0 ? first_output_len
-                              : o.sharegpt_output_len.value_or(static_cast<int64_t>(counts[r - 1]));
+    // Not value_or: its argument would index `counts`, which is empty with a fixed length.
+    if (r == 0) {
+      round.output_len = first_output_len;
+    } else if (o.sharegpt_output_len) {
+      round.output_len = *o.sharegpt_output_len;
+    } else {
+      round.output_len = static_cast<int64_t>(counts[r - 1]);
+    }
     row.rounds.push_back(std::move(round));
   }
 }

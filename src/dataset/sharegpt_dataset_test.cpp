@@ -253,6 +253,13 @@ TEST_F(ShareGpt, MultiTurnRowsCarryRounds) {
   EXPECT_EQ(built->rows[0].rounds[0].output_len, 4);
   EXPECT_EQ(built->rows[0].rounds[1].user_text, "two");
   EXPECT_EQ(built->rows[0].rounds[1].output_len, 4);
+  o.sharegpt_output_len = 9;  // every round then asks for the fixed length
+  auto fixed = Build(o);
+  ASSERT_TRUE(fixed.has_value()) << fixed.error().message;
+  ASSERT_EQ(fixed->rows[0].rounds.size(), 2u);
+  EXPECT_EQ(fixed->rows[0].rounds[0].output_len, 9);
+  EXPECT_EQ(fixed->rows[0].rounds[1].output_len, 9);
+  o.sharegpt_output_len.reset();
   o.max_turns = 1;
   auto capped = Build(o);
   ASSERT_TRUE(capped.has_value());
