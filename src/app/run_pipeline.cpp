@@ -261,7 +261,7 @@ int RunBenchmark(const RunFlags& f) {
   int64_t in_flight_bound = static_cast<int64_t>(rows.size());
   if (f.max_concurrency) in_flight_bound = std::min(in_flight_bound, *f.max_concurrency);
   if (f.concurrency) in_flight_bound = std::min(in_flight_bound, *f.concurrency);
-  if (Status s = RaiseFileLimit(in_flight_bound + 64); !s)
+  if (Status s = EnsureFileLimit(in_flight_bound + 64); !s)
     return Fail(kExitBadInput, s.error().message);
 
   // The loop settings every phase shares.

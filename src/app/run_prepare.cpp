@@ -1,6 +1,7 @@
 #include "app/run_prepare.h"
 
-#include <sys/resource.h>
+#include "common/descriptors.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -47,18 +48,13 @@ RunExpected<void> PrepareTarget(const RunFlags& f, Prepared& p) {
   return {};
 }
 
-Status RaiseFileLimit(int64_t needed) {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return Ok();
-  if (limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-  if (limit.rlim_max != RLIM_INFINITY && static_cast<int64_t>(limit.rlim_max) < needed) {
+Status EnsureFileLimit(int64_t needed) {
+  int64_t limit = RaiseFileLimit();
+  if (limit >= 0 && limit < needed) {
     return MakeError(
         "{} requests may be in flight but RLIMIT_NOFILE (ulimit -n) is {}; raise it or cap "
         "--max-concurrency",
-        needed - 64, static_cast<int64_t>(limit.rlim_max));
+        needed - 64, limit);
   }
   return Ok();
 }

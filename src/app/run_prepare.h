@@ -15,7 +15,7 @@ namespace servebench::app {
 RunExpected<void> PrepareTarget(const RunFlags& f, Prepared& p);
 
 // Raises the soft descriptor limit to the hard one; fails when even that is below `needed`.
-Status RaiseFileLimit(int64_t needed);
+Status EnsureFileLimit(int64_t needed);
 
 // The loop, call and reader settings of every phase. `count_tokens` must outlive the result.
 client::DriverOptions MakeDriverOptions(const RunFlags& f, const Prepared& p,

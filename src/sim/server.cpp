@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "common/descriptors.h"
 #include "sim/session.h"
 #include "sim/token_text.h"
 
@@ -24,15 +25,8 @@ namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
-
-// Thousands of streams need thousands of descriptors: lift the soft limit to the hard one.
-void RaiseFileLimit() {
-  rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
+// Descriptor table room made up front: 64 Ki descriptors cost 512 KiB of kernel memory.
+constexpr int64_t kReservedDescriptors = 65'536;
 
 }  // namespace
 
@@ -87,7 +81,10 @@ Server::~Server() {
 
 Status Server::Start() {
   const SimOptions& o = state_->options;
-  RaiseFileLimit();
+  // Thousands of streams need thousands of descriptors, and the table is grown now rather than
+  // while connections are accepted (descriptors.h).
+  int64_t limit = RaiseFileLimit();
+  ReserveDescriptorTable(limit < 0 ? kReservedDescriptors : std::min(limit, kReservedDescriptors));
   if (!o.trace_out.empty()) {
     if (auto s = state_->trace.Open(o.trace_out); !s) return s;
   }
