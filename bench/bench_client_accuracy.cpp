@@ -26,6 +26,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -106,6 +108,22 @@ void PrintDistribution(const char* name, std::vector<double> us) {
       "", mean / 1e3, p50 / 1e3, p99 / 1e3, max / 1e3);
 }
 
+// utime + stime of another process, from /proc/PID/stat (fields 14 and 15, in clock ticks).
+double ChildCpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close_paren + 2));
+  std::string field;
+  long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::atoll(field.c_str());
+    if (i == 15) stime = std::atoll(field.c_str());
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 int64_t ProcessCpuNanos() {
   timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
@@ -179,8 +197,12 @@ bool Run(const Scenario& s) {
 
   std::atomic<bool> stop{false};
   const int64_t cpu_start = ProcessCpuNanos();
+  const double sim_cpu_start = ChildCpuSeconds(sim.pid());
+  const int64_t wall_start = MonotonicNanos();
   auto result = client::RunPhase(options, schedule, bodies, records, stop, &progress);
   const double cpu_s = static_cast<double>(ProcessCpuNanos() - cpu_start) / 1e9;
+  const double sim_cpu_s = ChildCpuSeconds(sim.pid()) - sim_cpu_start;
+  const double wall_s = static_cast<double>(MonotonicNanos() - wall_start) / 1e9;
   sampling.store(false);
   sampler.join();
   const int64_t hwm_kib = StatusKiB("VmHWM");
@@ -253,6 +275,15 @@ bool Run(const Scenario& s) {
               lag_us[lag_us.size() * 99 / 100] / 1e3, lag_us.back() / 1e3);
   std::printf("  client CPU           %.2f s (%zu token events, %.0f per client CPU second)\n",
               cpu_s, events, static_cast<double>(events) / cpu_s);
+  // Both processes share this machine's cores: when together they need most of them, the
+  // errors are mostly time spent waiting for a core, in either process.
+  std::printf(
+      "  serve-sim CPU        %.2f s (%.1f µs per token event; client %.1f µs); both together "
+      "%.0f %% of %ld cores over %.1f s\n",
+      sim_cpu_s, sim_cpu_s * 1e6 / static_cast<double>(std::max<size_t>(events, 1)),
+      cpu_s * 1e6 / static_cast<double>(std::max<size_t>(events, 1)),
+      100 * (cpu_s + sim_cpu_s) / (wall_s * static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN))),
+      sysconf(_SC_NPROCESSORS_ONLN), wall_s);
   PrintDistribution("TTFT error", ttft_err_us);
   PrintDistribution("ITL error", itl_err_us);
   PrintDistribution(" of TTFT: request", request_delivery_us);

@@ -6,6 +6,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -15,10 +16,15 @@
 namespace servebench::client {
 namespace {
 
-// epoll user data for the loop's own descriptors; sockets use their fd (never this large).
+// epoll user data: a socket is (shard << 32) | fd; the loop's own descriptors have bit 62 or
+// bit 63 set, which no shard index reaches.
 constexpr uint64_t kScheduleTimer = ~uint64_t{0};
-constexpr uint64_t kCurlTimer = ~uint64_t{0} - 1;
-constexpr uint64_t kInbox = ~uint64_t{0} - 2;
+constexpr uint64_t kInbox = ~uint64_t{0} - 1;
+constexpr uint64_t kCurlTimer = uint64_t{1} << 62;  // | shard index
+
+uint64_t SocketTag(uint32_t shard, curl_socket_t fd) {
+  return (uint64_t{shard} << 32) | static_cast<uint32_t>(fd);
+}
 
 // The stamp of the socket event being processed on this thread: libcurl's callbacks run inside
 // curl_multi_socket_action and hand the bytes of that event's read to the calls.
@@ -54,8 +60,11 @@ HttpLoop::HttpLoop(const HttpLoopOptions& options) : options_(options) {
 HttpLoop::~HttpLoop() {
   for (CURL* easy : idle_easies_)
     curl_easy_cleanup(easy);
-  if (multi_ != nullptr) curl_multi_cleanup(multi_);
-  for (int fd : {epoll_fd_, schedule_timer_fd_, curl_timer_fd_, inbox_fd_}) {
+  for (auto& shard : shards_) {
+    if (shard->multi != nullptr) curl_multi_cleanup(shard->multi);
+    if (shard->timer_fd >= 0) close(shard->timer_fd);
+  }
+  for (int fd : {epoll_fd_, schedule_timer_fd_, inbox_fd_}) {
     if (fd >= 0) close(fd);
   }
 }
@@ -63,33 +72,54 @@ HttpLoop::~HttpLoop() {
 Status HttpLoop::Init() {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   schedule_timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-  curl_timer_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   inbox_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (epoll_fd_ < 0 || schedule_timer_fd_ < 0 || curl_timer_fd_ < 0 || inbox_fd_ < 0) {
+  if (epoll_fd_ < 0 || schedule_timer_fd_ < 0 || inbox_fd_ < 0) {
     return MakeError("client event loop: cannot create epoll/timer descriptors: {}",
                      std::strerror(errno));
   }
-  for (auto [fd, tag] : {std::pair{schedule_timer_fd_, kScheduleTimer},
-                         std::pair{curl_timer_fd_, kCurlTimer}, std::pair{inbox_fd_, kInbox}}) {
+  for (auto [fd, tag] :
+       {std::pair{schedule_timer_fd_, kScheduleTimer}, std::pair{inbox_fd_, kInbox}}) {
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.u64 = tag;
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
   }
-  multi_ = curl_multi_init();
-  if (multi_ == nullptr) return MakeError("client event loop: curl_multi_init failed");
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &HttpLoop::OnSocket);
-  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &HttpLoop::OnTimer);
-  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  const size_t count = std::max<size_t>(options_.connection_shards, 1);
+  for (size_t i = 0; i < count; ++i) {
+    shards_.push_back(std::make_unique<Shard>());
+    shards_.back()->loop = this;
+    shards_.back()->index = static_cast<uint32_t>(i);
+    if (Status s = InitShard(*shards_.back()); !s) return s;
+  }
+  return Ok();
+}
+
+Status HttpLoop::InitShard(Shard& shard) {
+  shard.timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (shard.timer_fd < 0) {
+    return MakeError("client event loop: cannot create a timer descriptor: {}",
+                     std::strerror(errno));
+  }
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = kCurlTimer | shard.index;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, shard.timer_fd, &event);
+  shard.multi = curl_multi_init();
+  if (shard.multi == nullptr) return MakeError("client event loop: curl_multi_init failed");
+  CURLM* multi = shard.multi;
+  curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &HttpLoop::OnSocket);
+  curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, &shard);
+  curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &HttpLoop::OnTimer);
+  curl_multi_setopt(multi, CURLMOPT_TIMERDATA, &shard);
   if (options_.max_connections > 0) {
-    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-                      static_cast<long>(options_.max_connections));
+    // The cap is the loop's; each shard takes its part, rounded up.
+    size_t per_shard = (options_.max_connections + shards_.size() - 1) / shards_.size();
+    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(per_shard));
   }
   // Keep as many idle connections as calls may run at once, or reuse would be lost at high
   // concurrency (libcurl's default pool is 4 × the handles added).
-  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 100'000L);
-  if (options_.http2) curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 100'000L);
+  if (options_.http2) curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   return Ok();
 }
 
@@ -172,6 +202,8 @@ void HttpLoop::Start(HttpCall* call, int64_t now) {
   }
   ++call->generation_;
   call->loop_ = this;
+  call->shard_ = next_shard_;
+  next_shard_ = (next_shard_ + 1) % static_cast<uint32_t>(shards_.size());
   call->started_ = true;
   call->got_bytes_ = false;
   call->abort_ = false;
@@ -181,7 +213,7 @@ void HttpLoop::Start(HttpCall* call, int64_t now) {
   call->running_index_ = running_.size();
   running_.push_back(call);
   if (!call->retried_) call->OnStart(now);
-  curl_multi_add_handle(multi_, call->easy_);
+  curl_multi_add_handle(shards_[call->shard_]->multi, call->easy_);
 }
 
 void HttpLoop::RunDue(int64_t now) {
@@ -193,7 +225,7 @@ void HttpLoop::RunDue(int64_t now) {
     } else if (t.call->started_ && t.call->generation_ == t.generation) {
       // The deadline of a call that is still running: end it as if it had asked to stop.
       t.call->abort_ = true;
-      curl_multi_remove_handle(multi_, t.call->easy_);
+      curl_multi_remove_handle(shards_[t.call->shard_]->multi, t.call->easy_);
       HttpOutcome outcome;
       outcome.code = CURLE_ABORTED_BY_CALLBACK;
       outcome.end_ns = now;
@@ -210,10 +242,10 @@ void HttpLoop::ArmScheduleTimer() {
   ArmAbsolute(schedule_timer_fd_, next);
 }
 
-void HttpLoop::SocketAction(curl_socket_t fd, int flags, int64_t now) {
+void HttpLoop::SocketAction(Shard& shard, curl_socket_t fd, int flags, int64_t now) {
   tls_read_ns = now;
   int running = 0;
-  curl_multi_socket_action(multi_, fd, flags, &running);
+  curl_multi_socket_action(shard.multi, fd, flags, &running);
   if (!calls_in_read_.empty()) {
     const int64_t parsed = MonotonicNanos();
     for (HttpCall* call : calls_in_read_) {
@@ -222,19 +254,19 @@ void HttpLoop::SocketAction(curl_socket_t fd, int flags, int64_t now) {
     }
     calls_in_read_.clear();
   }
-  CollectDone(now);
+  CollectDone(shard, now);
 }
 
-void HttpLoop::CollectDone(int64_t now) {
+void HttpLoop::CollectDone(Shard& shard, int64_t now) {
   int queued = 0;
-  while (CURLMsg* message = curl_multi_info_read(multi_, &queued)) {
+  while (CURLMsg* message = curl_multi_info_read(shard.multi, &queued)) {
     if (message->msg != CURLMSG_DONE) continue;
     HttpCall* call = nullptr;
     curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &call);
     CURLcode code = message->data.result;
     long connects = 0;
     curl_easy_getinfo(message->easy_handle, CURLINFO_NUM_CONNECTS, &connects);
-    curl_multi_remove_handle(multi_, message->easy_handle);
+    curl_multi_remove_handle(shard.multi, message->easy_handle);
     HttpOutcome outcome;
     outcome.code = code;
     outcome.end_ns = now;
@@ -276,35 +308,36 @@ void HttpLoop::Forget(HttpCall* call) {
 }
 
 int HttpLoop::OnSocket(CURL*, curl_socket_t fd, int what, void* user, void* socket_data) {
-  auto* loop = static_cast<HttpLoop*>(user);
+  auto* shard = static_cast<Shard*>(user);
+  const int epoll_fd = shard->loop->epoll_fd_;
   if (what == CURL_POLL_REMOVE) {
-    epoll_ctl(loop->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-    curl_multi_assign(loop->multi_, fd, nullptr);
+    epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
+    curl_multi_assign(shard->multi, fd, nullptr);
     return 0;
   }
   epoll_event event{};
-  event.data.u64 = static_cast<uint64_t>(fd);
+  event.data.u64 = SocketTag(shard->index, fd);
   if (what & CURL_POLL_IN) event.events |= EPOLLIN;
   if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
   if (socket_data == nullptr) {
-    epoll_ctl(loop->epoll_fd_, EPOLL_CTL_ADD, fd, &event);
+    epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
     // Any non-null marker: this socket is registered.
-    curl_multi_assign(loop->multi_, fd, loop);
+    curl_multi_assign(shard->multi, fd, shard);
   } else {
-    epoll_ctl(loop->epoll_fd_, EPOLL_CTL_MOD, fd, &event);
+    epoll_ctl(epoll_fd, EPOLL_CTL_MOD, fd, &event);
   }
   return 0;
 }
 
 int HttpLoop::OnTimer(CURLM*, long timeout_ms, void* user) {
-  auto* loop = static_cast<HttpLoop*>(user);
+  auto* shard = static_cast<Shard*>(user);
   if (timeout_ms < 0) {
-    ArmAbsolute(loop->curl_timer_fd_, 0);
+    ArmAbsolute(shard->timer_fd, 0);
   } else if (timeout_ms == 0) {
     // Not from inside libcurl's callback: the loop calls socket_action before it sleeps again.
-    loop->curl_timeout_now_ = true;
+    shard->timeout_now = true;
   } else {
-    ArmAbsolute(loop->curl_timer_fd_, MonotonicNanos() + timeout_ms * 1'000'000);
+    ArmAbsolute(shard->timer_fd, MonotonicNanos() + timeout_ms * 1'000'000);
   }
   return 0;
 }
@@ -346,31 +379,39 @@ void HttpLoop::Run() {
   epoll_event events[kMaxEvents];
   while (!stop_.load(std::memory_order_relaxed)) {
     int64_t now = MonotonicNanos();
-    if (curl_timeout_now_) {
-      curl_timeout_now_ = false;
-      SocketAction(CURL_SOCKET_TIMEOUT, 0, now);
+    for (auto& shard : shards_) {
+      if (shard->timeout_now) {
+        shard->timeout_now = false;
+        SocketAction(*shard, CURL_SOCKET_TIMEOUT, 0, now);
+      }
     }
     RunDue(now);
     ArmScheduleTimer();
-    int n = epoll_wait(epoll_fd_, events, kMaxEvents, curl_timeout_now_ ? 0 : -1);
+    // Starting a call (RunDue) can ask for a timeout at once too: then epoll only polls.
+    bool timeout_pending = false;
+    for (auto& shard : shards_)
+      timeout_pending = timeout_pending || shard->timeout_now;
+    int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_pending ? 0 : -1);
     for (int i = 0; i < n; ++i) {
       uint64_t tag = events[i].data.u64;
       if (tag == kScheduleTimer) {
         Consume(schedule_timer_fd_);
         armed_ns_ = -1;
-      } else if (tag == kCurlTimer) {
-        Consume(curl_timer_fd_);
-        SocketAction(CURL_SOCKET_TIMEOUT, 0, MonotonicNanos());
       } else if (tag == kInbox) {
         Consume(inbox_fd_);
         DrainInbox();
+      } else if (tag & kCurlTimer) {
+        Shard& shard = *shards_[tag & ~kCurlTimer];
+        Consume(shard.timer_fd);
+        SocketAction(shard, CURL_SOCKET_TIMEOUT, 0, MonotonicNanos());
       } else {
         int flags = 0;
         if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
         if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
         if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
         // The read timestamp: taken before libcurl reads and before anything is parsed.
-        SocketAction(static_cast<curl_socket_t>(tag), flags, MonotonicNanos());
+        SocketAction(*shards_[tag >> 32], static_cast<curl_socket_t>(tag & 0xffff'ffffu), flags,
+                     MonotonicNanos());
       }
     }
   }
@@ -378,7 +419,7 @@ void HttpLoop::Run() {
   int64_t now = MonotonicNanos();
   while (!running_.empty()) {
     HttpCall* call = running_.back();
-    curl_multi_remove_handle(multi_, call->easy_);
+    curl_multi_remove_handle(shards_[call->shard_]->multi, call->easy_);
     HttpOutcome outcome;
     outcome.code = CURLE_ABORTED_BY_CALLBACK;
     outcome.end_ns = now;

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,11 @@ int64_t RealtimeNanos() {
   clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
+
+// Connections per libcurl pool (HttpLoopOptions::connection_shards): at 256 the pool walk of
+// each request's end stays a few microseconds.
+constexpr size_t kConnectionsPerShard = 256;
+constexpr size_t kMaxConnectionShards = 256;
 
 // The state one phase shares between its loops and the thread that waits for it.
 class Dispatcher final : public CallObserver {
@@ -45,8 +51,12 @@ class Dispatcher final : public CallObserver {
     }
     ReserveDescriptorTable(in_flight + 256);
     size_t threads = std::max<size_t>(options_.threads, 1);
+    HttpLoopOptions http = options_.http;
+    const size_t per_loop = (static_cast<size_t>(in_flight) + threads - 1) / threads;
+    http.connection_shards = std::clamp<size_t>(
+        (per_loop + kConnectionsPerShard - 1) / kConnectionsPerShard, 1, kMaxConnectionShards);
     for (size_t t = 0; t < threads; ++t) {
-      loops_.push_back(std::make_unique<HttpLoop>(options_.http));
+      loops_.push_back(std::make_unique<HttpLoop>(http));
       if (Status s = loops_.back()->Init(); !s) return s;
       parsers_.push_back(std::make_unique<protocol::JsonParser>());
     }

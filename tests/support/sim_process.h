@@ -79,6 +79,7 @@ class SimProcess {
 
   bool ok() const { return port_ > 0; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& base_url() const { return base_url_; }
 
  private:
