@@ -153,6 +153,36 @@ TEST_F(HttpLoopTest, SendsOnScheduleAndStampsReadsAfterServerWrites) {
   }
 }
 
+TEST_F(HttpLoopTest, ShardedPoolsServeEveryCallAndReuseTheirOwnConnections) {
+  SimProcess sim({"--family", "vllm", "--pace", "20,5"});
+  ASSERT_TRUE(sim.ok());
+  HttpLoopOptions options;
+  options.connection_shards = 3;
+  HttpLoop loop(options);
+  ASSERT_TRUE(loop.Init());
+  int remaining = 0;
+  auto calls = MakeCalls(loop, 8, sim.base_url() + "/v1/completions", kStreamBody, &remaining);
+  // Calls go round robin over the shards. Wave 1: four calls at once open four connections, in
+  // shards 0, 1, 2, 0. Wave 2, after wave 1 has ended: four calls in shards 1, 2, 0, 1. Shard 1
+  // has one idle connection for its two calls, so it opens one more although shard 0 has an
+  // idle one: three reuses where one shared pool would give four.
+  int64_t t0 = MonotonicNanos() + 20'000'000;
+  for (size_t i = 0; i < 4; ++i)
+    loop.Post(calls[i].get(), t0);
+  for (size_t i = 4; i < calls.size(); ++i)
+    loop.Post(calls[i].get(), t0 + 400'000'000);
+  loop.Run();
+  int reused_first = 0, reused_second = 0;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    ASSERT_TRUE(calls[i]->ended);
+    EXPECT_EQ(calls[i]->outcome.code, CURLE_OK) << calls[i]->error;
+    EXPECT_TRUE(calls[i]->received.ends_with("data: [DONE]\n\n")) << i;
+    (i < 4 ? reused_first : reused_second) += calls[i]->outcome.reused_connection;
+  }
+  EXPECT_EQ(reused_first, 0);
+  EXPECT_EQ(reused_second, 3);
+}
+
 TEST_F(HttpLoopTest, RefusedConnectionFails) {
   // A port nobody listens on: bind one, learn it, close it.
   SimProcess sim({"--instant"});
