@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/http_client.h"
+#include "tests/support/run_args.h"
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
 #include "tests/support/test_files.h"
@@ -27,44 +28,11 @@ namespace {
 using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
+using testing::SmallRunArgs;
 
 class RunE2eTest : public ::testing::Test {
  protected:
   void SetUp() override { testing::RequireTokenizerFixture(); }
-
-  // Common flags of a small run against `sim`, writing its JSONL line to `jsonl`.
-  std::vector<std::string> Args(const SimProcess& sim, const std::string& jsonl,
-                                std::vector<std::string> more) {
-    std::vector<std::string> args = {"run",
-                                     "--base-url",
-                                     sim.base_url(),
-                                     "--tokenizer",
-                                     testing::TokenizerFixture(),
-                                     "--dataset-name",
-                                     "random-ids",
-                                     "--output-file",
-                                     jsonl,
-                                     "--disable-tqdm",
-                                     "--ready-check-timeout-sec",
-                                     "5"};
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
-  }
-
-  // The last line of the JSONL file, parsed.
-  simdjson::dom::element LastLine(const std::string& path) {
-    std::ifstream in(path);
-    std::string line, last;
-    while (std::getline(in, line))
-      if (!line.empty()) last = line;
-    last_line_ = last;
-    simdjson::dom::element doc;
-    EXPECT_EQ(parser_.parse(last_line_).get(doc), simdjson::SUCCESS) << last_line_;
-    return doc;
-  }
-
-  simdjson::dom::parser parser_;
-  std::string last_line_;
 };
 
 TEST_F(RunE2eTest, DefaultBackendPrintsTheTableAndAppendsOneLinePerRun) {
@@ -72,14 +40,15 @@ TEST_F(RunE2eTest, DefaultBackendPrintsTheTableAndAppendsOneLinePerRun) {
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("run-e2e", "default.jsonl");
   std::remove(jsonl.c_str());
-  std::vector<std::string> args = Args(sim, jsonl,
-                                       {"--num-prompts", "20", "--random-input-len", "32",
-                                        "--random-output-len", "16", "--seed", "7"});
+  std::vector<std::string> args = SmallRunArgs(sim.base_url(), jsonl,
+                                               {"--num-prompts", "20", "--random-input-len", "32",
+                                                "--random-output-len", "16", "--seed", "7"});
   ProcessResult r = RunServebench(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Successful requests:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Backend:"), std::string::npos) << r.out;
-  simdjson::dom::element doc = LastLine(jsonl);
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
   EXPECT_EQ(std::string_view(doc["backend"]), "sglang");
   EXPECT_EQ(int64_t(doc["completed"]), 20);
   EXPECT_EQ(int64_t(doc["failed"]), 0);
@@ -104,10 +73,10 @@ TEST_F(RunE2eTest, PerRequestTimesMatchTheServerTrace) {
   std::string jsonl = testing::TempPath("run-e2e", "trace-run.jsonl");
   std::remove(jsonl.c_str());
   ProcessResult r = RunServebench(
-      Args(sim, jsonl,
-           {"--backend", "vllm", "--num-prompts", "24", "--random-input-len", "16",
-            "--random-output-len", "10", "--random-range-ratio", "1.0", "--request-rate", "40",
-            "--max-concurrency", "8", "--output-details", "--warmup-requests", "0"}));
+      SmallRunArgs(sim.base_url(), jsonl,
+                   {"--backend", "vllm", "--num-prompts", "24", "--random-input-len", "16",
+                    "--random-output-len", "10", "--random-range-ratio", "1.0", "--request-rate",
+                    "40", "--max-concurrency", "8", "--output-details", "--warmup-requests", "0"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   sim.Stop();  // flushes the trace
 
@@ -136,7 +105,8 @@ TEST_F(RunE2eTest, PerRequestTimesMatchTheServerTrace) {
   }
   ASSERT_EQ(truth.size(), 24u);
 
-  simdjson::dom::element doc = LastLine(jsonl);
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
   ASSERT_EQ(int64_t(doc["completed"]), 24);
   simdjson::dom::array ids = doc["request_ids"], ttfts = doc["ttfts"], itls = doc["itls"];
   ASSERT_EQ(ids.size(), 24u);
@@ -198,13 +168,14 @@ TEST_P(RunBackendTest, StreamedAndNot) {
                                      "1.0"};
     more.insert(more.end(), c.extra.begin(), c.extra.end());
     if (!stream) more.push_back("--disable-stream");
-    ProcessResult r = RunServebench(Args(sim, jsonl, more));
+    ProcessResult r = RunServebench(SmallRunArgs(sim.base_url(), jsonl, more));
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    simdjson::dom::element doc = LastLine(jsonl);
-    EXPECT_EQ(int64_t(doc["completed"]), 6) << last_line_;
-    EXPECT_EQ(int64_t(doc["failed"]), 0) << last_line_;
+    testing::LastJsonLine last(jsonl);
+    simdjson::dom::element doc = last.element();
+    EXPECT_EQ(int64_t(doc["completed"]), 6) << last.line();
+    EXPECT_EQ(int64_t(doc["failed"]), 0) << last.line();
     if (c.backend != "tgi") {  // TGI cannot ignore EOS
-      EXPECT_EQ(int64_t(doc["total_output_tokens"]), 30) << last_line_;
+      EXPECT_EQ(int64_t(doc["total_output_tokens"]), 30) << last.line();
     }
     EXPECT_GT(double(doc["mean_ttft_ms"]), 0.0);
   }
@@ -238,11 +209,12 @@ TEST_F(RunE2eTest, FaultsAreCountedByReasonAndDoNotEndTheRun) {
   std::string jsonl = testing::TempPath("run-e2e", "fault.jsonl");
   std::remove(jsonl.c_str());
   ProcessResult r =
-      RunServebench(Args(sim, jsonl,
-                         {"--backend", "vllm", "--num-prompts", "60", "--random-input-len", "8",
-                          "--random-output-len", "6", "--warmup-requests", "0"}));
+      RunServebench(SmallRunArgs(sim.base_url(), jsonl,
+                                 {"--backend", "vllm", "--num-prompts", "60", "--random-input-len",
+                                  "8", "--random-output-len", "6", "--warmup-requests", "0"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::element doc = LastLine(jsonl);
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
   int64_t completed = doc["completed"], failed = doc["failed"];
   EXPECT_EQ(completed + failed, 60);
   simdjson::dom::object reasons = doc["failures_by_reason"];
@@ -251,9 +223,9 @@ TEST_F(RunE2eTest, FaultsAreCountedByReasonAndDoNotEndTheRun) {
     if (key == "http_status") http = int64_t(value);
     if (key == "malformed_event") malformed = int64_t(value);
   }
-  EXPECT_GT(http, 5) << last_line_;
-  EXPECT_GT(malformed, 2) << last_line_;
-  EXPECT_EQ(http + malformed, failed) << last_line_;
+  EXPECT_GT(http, 5) << last.line();
+  EXPECT_GT(malformed, 2) << last.line();
+  EXPECT_EQ(http + malformed, failed) << last.line();
 }
 
 // LoRA adapters reach the server as the body's model: served adapters succeed, an adapter the
@@ -268,16 +240,20 @@ TEST_F(RunE2eTest, LoraAdaptersAreSentPerRequest) {
                                      "--warmup-requests",  "0"};
   std::vector<std::string> good = common;
   good.insert(good.end(), {"--lora-name", "a", "b", "--lora-request-distribution", "distinct"});
-  ProcessResult r = RunServebench(Args(sim, jsonl, good));
+  ProcessResult r = RunServebench(SmallRunArgs(sim.base_url(), jsonl, good));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(int64_t(LastLine(jsonl)["completed"]), 8) << last_line_;
+  {
+    testing::LastJsonLine good_result(jsonl);
+    EXPECT_EQ(int64_t(good_result.element()["completed"]), 8) << good_result.line();
+  }
   std::vector<std::string> bad = common;
   bad.insert(bad.end(), {"--lora-name", "zzz"});
-  r = RunServebench(Args(sim, jsonl, bad));
+  r = RunServebench(SmallRunArgs(sim.base_url(), jsonl, bad));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::element doc = LastLine(jsonl);
-  EXPECT_EQ(int64_t(doc["completed"]), 0) << last_line_;
-  EXPECT_EQ(int64_t(doc["failures_by_reason"]["http_status"]), 8) << last_line_;
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
+  EXPECT_EQ(int64_t(doc["completed"]), 0) << last.line();
+  EXPECT_EQ(int64_t(doc["failures_by_reason"]["http_status"]), 8) << last.line();
 }
 
 TEST_F(RunE2eTest, UnderscoreSpellingsAreAliases) {
@@ -286,13 +262,14 @@ TEST_F(RunE2eTest, UnderscoreSpellingsAreAliases) {
   std::string jsonl = testing::TempPath("run-e2e", "underscore.jsonl");
   std::remove(jsonl.c_str());
   ProcessResult r = RunServebench(
-      Args(sim, jsonl,
-           {"--num_prompts", "5", "--random_input_len", "8", "--random_output_len", "3",
-            "--random_range_ratio", "1.0", "--top_p", "0.9", "--warmup_requests", "0"}));
+      SmallRunArgs(sim.base_url(), jsonl,
+                   {"--num_prompts", "5", "--random_input_len", "8", "--random_output_len", "3",
+                    "--random_range_ratio", "1.0", "--top_p", "0.9", "--warmup_requests", "0"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::element doc = LastLine(jsonl);
-  EXPECT_EQ(int64_t(doc["completed"]), 5) << last_line_;
-  EXPECT_EQ(int64_t(doc["total_output_tokens"]), 15) << last_line_;
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
+  EXPECT_EQ(int64_t(doc["completed"]), 5) << last.line();
+  EXPECT_EQ(int64_t(doc["total_output_tokens"]), 15) << last.line();
 }
 
 TEST_F(RunE2eTest, RequestTimeoutFailsStalledRequestsWithTimeout) {
@@ -300,15 +277,16 @@ TEST_F(RunE2eTest, RequestTimeoutFailsStalledRequestsWithTimeout) {
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("run-e2e", "timeout.jsonl");
   std::remove(jsonl.c_str());
-  ProcessResult r = RunServebench(
-      Args(sim, jsonl,
-           {"--backend", "vllm", "--num-prompts", "3", "--random-input-len", "8",
-            "--random-output-len", "20", "--warmup-requests", "0", "--request-timeout", "0.4"}));
+  ProcessResult r = RunServebench(SmallRunArgs(
+      sim.base_url(), jsonl,
+      {"--backend", "vllm", "--num-prompts", "3", "--random-input-len", "8", "--random-output-len",
+       "20", "--warmup-requests", "0", "--request-timeout", "0.4"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::element doc = LastLine(jsonl);
-  EXPECT_EQ(int64_t(doc["completed"]), 0) << last_line_;
-  EXPECT_EQ(int64_t(doc["failures_by_reason"]["timeout"]), 3) << last_line_;
-  EXPECT_LT(double(doc["duration"]), 2.0) << last_line_;
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
+  EXPECT_EQ(int64_t(doc["completed"]), 0) << last.line();
+  EXPECT_EQ(int64_t(doc["failures_by_reason"]["timeout"]), 3) << last.line();
+  EXPECT_LT(double(doc["duration"]), 2.0) << last.line();
 }
 
 TEST_F(RunE2eTest, CancelRateClosesMarkedRequestsMidStream) {
@@ -316,17 +294,18 @@ TEST_F(RunE2eTest, CancelRateClosesMarkedRequestsMidStream) {
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("run-e2e", "cancel.jsonl");
   std::remove(jsonl.c_str());
-  ProcessResult r = RunServebench(Args(
-      sim, jsonl,
+  ProcessResult r = RunServebench(SmallRunArgs(
+      sim.base_url(), jsonl,
       {"--backend", "vllm", "--num-prompts", "10", "--random-input-len", "8", "--random-output-len",
        "20", "--random-range-ratio", "1.0", "--warmup-requests", "0", "--cancel-rate", "1.0"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::element doc = LastLine(jsonl);
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
   int64_t completed = doc["completed"];
   int64_t cancelled = doc["failures_by_reason"]["cancelled"];
-  EXPECT_EQ(completed + cancelled, 10) << last_line_;
-  EXPECT_GE(cancelled, 7) << last_line_;  // a cut at the last token may still see [DONE]
-  EXPECT_LT(int64_t(doc["total_output_tokens"]), 200 - 7 * 1) << last_line_;
+  EXPECT_EQ(completed + cancelled, 10) << last.line();
+  EXPECT_GE(cancelled, 7) << last.line();  // a cut at the last token may still see [DONE]
+  EXPECT_LT(int64_t(doc["total_output_tokens"]), 200 - 7 * 1) << last.line();
 }
 
 TEST_F(RunE2eTest, BadFlagsGiveOneLineNamingTheFlag) {
@@ -377,15 +356,16 @@ TEST_F(RunE2eTest, ClosedLoopWithWarmupAndCsv) {
               csv = testing::TempPath("run-e2e", "closed.csv");
   std::remove(jsonl.c_str());
   std::remove(csv.c_str());
-  ProcessResult r = RunServebench(
-      Args(sim, jsonl,
-           {"--backend", "vllm", "--concurrency", "3", "--num-prompts", "12", "--random-input-len",
-            "8", "--random-output-len", "4", "--warmup-requests", "2", "--csv", csv}));
+  ProcessResult r = RunServebench(SmallRunArgs(
+      sim.base_url(), jsonl,
+      {"--backend", "vllm", "--concurrency", "3", "--num-prompts", "12", "--random-input-len", "8",
+       "--random-output-len", "4", "--warmup-requests", "2", "--csv", csv}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::element doc = LastLine(jsonl);
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
   EXPECT_EQ(int64_t(doc["completed"]), 12);
   EXPECT_EQ(int64_t(doc["closed_loop_concurrency"]), 3);
-  EXPECT_EQ(int64_t(doc["max_concurrent_requests"]), 3) << last_line_;
+  EXPECT_EQ(int64_t(doc["max_concurrent_requests"]), 3) << last.line();
   EXPECT_EQ(int64_t(doc["warmup"]["sent"]), 2);
   EXPECT_EQ(int64_t(doc["warmup"]["succeeded"]), 2);
   std::string text = testing::ReadWhole(csv);
@@ -399,10 +379,10 @@ TEST_F(RunE2eTest, SigtermStopsSendingDrainsAndWritesAnIncompleteResult) {
   std::remove(jsonl.c_str());
   // 100 tokens at 50 ms: 5 s per request, so nothing finishes before the signal.
   ProcessResult r = RunServebench(
-      Args(sim, jsonl,
-           {"--backend", "vllm", "--num-prompts", "40", "--request-rate", "10",
-            "--random-input-len", "8", "--random-output-len", "100", "--random-range-ratio", "1.0",
-            "--warmup-requests", "0", "--drain-timeout", "0.2"}),
+      SmallRunArgs(sim.base_url(), jsonl,
+                   {"--backend", "vllm", "--num-prompts", "40", "--request-rate", "10",
+                    "--random-input-len", "8", "--random-output-len", "100", "--random-range-ratio",
+                    "1.0", "--warmup-requests", "0", "--drain-timeout", "0.2"}),
       20000,
       [&sim](pid_t pid) {
         // The signal goes once requests are in flight, however slow the start (a sanitized
@@ -421,9 +401,10 @@ TEST_F(RunE2eTest, SigtermStopsSendingDrainsAndWritesAnIncompleteResult) {
       },
       300);
   ASSERT_EQ(r.exit_code, 130) << r.err;
-  simdjson::dom::element doc = LastLine(jsonl);
-  EXPECT_TRUE(bool(doc["interrupted"])) << last_line_;
-  EXPECT_GT(int64_t(doc["not_sent"]), 10) << last_line_;
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
+  EXPECT_TRUE(bool(doc["interrupted"])) << last.line();
+  EXPECT_GT(int64_t(doc["not_sent"]), 10) << last.line();
   EXPECT_FALSE(bool(doc["run_valid"]));
 }
 

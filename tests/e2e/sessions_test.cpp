@@ -37,17 +37,6 @@ class SessionsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override { testing::RequireTokenizerFixture(); }
 
-  simdjson::dom::element LastLine(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    last_line_.clear();
-    while (std::getline(in, line))
-      if (!line.empty()) last_line_ = line;
-    simdjson::dom::element doc;
-    EXPECT_EQ(parser_.parse(last_line_).get(doc), simdjson::SUCCESS) << last_line_;
-    return doc;
-  }
-
   // request_id -> prompt_tokens as serve-sim counted them (words of every message).
   static std::map<std::string, int64_t> TracePrompts(const std::string& path) {
     std::map<std::string, int64_t> out;
@@ -60,9 +49,6 @@ class SessionsE2eTest : public ::testing::Test {
     }
     return out;
   }
-
-  simdjson::dom::parser parser_;
-  std::string last_line_;
 };
 
 TEST_F(SessionsE2eTest, MultiTurnRoundsCarryTheGeneratedHistoryAndKeepTheTurnGap) {
@@ -122,8 +108,9 @@ TEST_F(SessionsE2eTest, MultiTurnRoundsCarryTheGeneratedHistoryAndKeepTheTurnGap
                                    "5"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   sim.Stop();  // flushes the trace
-  simdjson::dom::element doc = LastLine(jsonl);
-  EXPECT_EQ(int64_t(doc["completed"]), 9) << last_line_;
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
+  EXPECT_EQ(int64_t(doc["completed"]), 9) << last.line();
   simdjson::dom::array sessions = doc["sessions"], rounds = doc["rounds"], ids = doc["request_ids"],
                        starts = doc["start_times"], e2e = doc["e2e_latencies"],
                        input_lens = doc["input_lens_dataset"];
@@ -220,7 +207,8 @@ TEST_F(SessionsE2eTest, MooncakeTraceTimestampsSetTheSendTimes) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("--request-rate 100 is ignored"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("trace"), std::string::npos) << r.out;
-  simdjson::dom::element doc = LastLine(jsonl);
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
   EXPECT_EQ(std::string_view(doc["request_rate"]), "trace");
   EXPECT_EQ(int64_t(doc["completed"]), 4);
   simdjson::dom::array scheduled = doc["scheduled_times"], starts = doc["start_times"];

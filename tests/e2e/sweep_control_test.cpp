@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/http_client.h"
+#include "tests/support/run_args.h"
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
 #include "tests/support/test_files.h"
@@ -20,6 +21,7 @@
 namespace servebench {
 namespace {
 
+using testing::FixedLengthRunArgs;
 using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
@@ -44,31 +46,6 @@ class SweepControlTest : public ::testing::Test {
  protected:
   void SetUp() override { testing::RequireTokenizerFixture(); }
 
-  // A small random-ids run against `sim`, its JSONL line appended to `jsonl`.
-  std::vector<std::string> Args(const SimProcess& sim, const std::string& jsonl,
-                                std::vector<std::string> more) {
-    std::vector<std::string> args = {"run",
-                                     "--base-url",
-                                     sim.base_url(),
-                                     "--tokenizer",
-                                     testing::TokenizerFixture(),
-                                     "--dataset-name",
-                                     "random-ids",
-                                     "--random-input-len",
-                                     "16",
-                                     "--random-output-len",
-                                     "4",
-                                     "--random-range-ratio",
-                                     "1.0",
-                                     "--output-file",
-                                     jsonl,
-                                     "--disable-tqdm",
-                                     "--ready-check-timeout-sec",
-                                     "5"};
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
-  }
-
   simdjson::dom::element Parse(const std::string& line) {
     simdjson::dom::element doc;
     EXPECT_EQ(parser_.parse(line).get(doc), simdjson::SUCCESS) << line;
@@ -83,7 +60,8 @@ TEST_F(SweepControlTest, ThreeRatesWriteThreeLinesThreeRowsAndTheSummary) {
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("sweep-e2e", "sweep.jsonl"),
               csv = testing::TempPath("sweep-e2e", "sweep.csv");
-  ProcessResult r = RunServebench(Args(sim, jsonl,
+  ProcessResult r =
+      RunServebench(FixedLengthRunArgs(sim.base_url(), jsonl,
                                        {"--num-prompts", "8", "--multi", "--request-rates",
                                         "40,80,inf", "--csv", csv, "--seed", "3"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -124,7 +102,8 @@ TEST_F(SweepControlTest, RangeIsStartStopStepWithANotice) {
   std::string jsonl = testing::TempPath("sweep-e2e", "range.jsonl");
   // LMDeploy's reading: 100,200,400 is the range {100}.
   ProcessResult r = RunServebench(
-      Args(sim, jsonl, {"--num-prompts", "3", "--multi", "--request-rate-range", "100,200,400"}));
+      FixedLengthRunArgs(sim.base_url(), jsonl,
+                         {"--num-prompts", "3", "--multi", "--request-rate-range", "100,200,400"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("--request-rate-range 100,200,400 is start,stop,step"), std::string::npos)
       << r.err;
@@ -134,7 +113,8 @@ TEST_F(SweepControlTest, RangeIsStartStopStepWithANotice) {
 
   // Without --multi the range is ignored with a warning and the one --request-rate runs.
   std::string single = testing::TempPath("sweep-e2e", "single.jsonl");
-  r = RunServebench(Args(sim, single, {"--num-prompts", "3", "--request-rate-range", "2,34,2"}));
+  r = RunServebench(FixedLengthRunArgs(sim.base_url(), single,
+                                       {"--num-prompts", "3", "--request-rate-range", "2,34,2"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("--request-rate-range is ignored without --multi"), std::string::npos)
       << r.err;
@@ -147,9 +127,10 @@ TEST_F(SweepControlTest, CtrlCDuringASweepWritesTheCurrentRateAndStops) {
   SimProcess sim({"--pace", "10,50"});
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("sweep-e2e", "interrupt.jsonl");
-  std::vector<std::string> args = Args(sim, jsonl,
-                                       {"--num-prompts", "6", "--disable-warmup", "--multi",
-                                        "--request-rates", "4,8,16", "--drain-timeout", "0.2"});
+  std::vector<std::string> args =
+      FixedLengthRunArgs(sim.base_url(), jsonl,
+                         {"--num-prompts", "6", "--disable-warmup", "--multi", "--request-rates",
+                          "4,8,16", "--drain-timeout", "0.2"});
   *(std::find(args.begin(), args.end(), "--random-output-len") + 1) = "20";
   ProcessResult r = RunServebench(
       args, 30000, [](pid_t pid) { kill(pid, SIGINT); }, 700);
@@ -167,7 +148,8 @@ TEST_F(SweepControlTest, CalibratePrintsItsFiguresAndWarnsOnlyWhenThePlanNeedsMo
   ASSERT_TRUE(sim.ok());
   // A planned rate no client sustains: 1e7 req/s × 4 events.
   std::string jsonl = testing::TempPath("sweep-e2e", "calibrate.jsonl");
-  ProcessResult r = RunServebench(Args(sim, jsonl,
+  ProcessResult r =
+      RunServebench(FixedLengthRunArgs(sim.base_url(), jsonl,
                                        {"--num-prompts", "40", "--request-rate", "10000000",
                                         "--calibrate", "--calibrate-seconds", "1"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -185,8 +167,8 @@ TEST_F(SweepControlTest, CalibratePrintsItsFiguresAndWarnsOnlyWhenThePlanNeedsMo
 
   // 2 req/s × 4 events is far below what any client sustains; the replay is cut at 1 s.
   std::string slow = testing::TempPath("sweep-e2e", "calibrate-slow.jsonl");
-  r = RunServebench(Args(
-      sim, slow,
+  r = RunServebench(FixedLengthRunArgs(
+      sim.base_url(), slow,
       {"--num-prompts", "3", "--request-rate", "2", "--calibrate", "--calibrate-seconds", "1"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.find("warning: --calibrate"), std::string::npos) << r.err;
@@ -203,8 +185,8 @@ TEST_F(SweepControlTest, FlushCacheFlushesAnIdleServer) {
   for (std::string backend : {"sglang", "vllm"}) {
     SCOPED_TRACE(backend);
     std::string jsonl = testing::TempPath("sweep-e2e", "flush-" + backend + ".jsonl");
-    ProcessResult r = RunServebench(
-        Args(sim, jsonl, {"--backend", backend, "--num-prompts", "4", "--flush-cache"}));
+    ProcessResult r = RunServebench(FixedLengthRunArgs(
+        sim.base_url(), jsonl, {"--backend", backend, "--num-prompts", "4", "--flush-cache"}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find("--flush-cache"), std::string::npos) << r.err;
     EXPECT_TRUE(bool(Parse(testing::NonEmptyLines(jsonl).at(0))["cache_flushed"]));
@@ -223,8 +205,8 @@ TEST_F(SweepControlTest, FlushCacheRefusedWhileRequestsRunGivesUpAfterTheTimeout
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   std::string jsonl = testing::TempPath("sweep-e2e", "flush-refused.jsonl");
-  ProcessResult r = RunServebench(Args(
-      sim, jsonl,
+  ProcessResult r = RunServebench(FixedLengthRunArgs(
+      sim.base_url(), jsonl,
       {"--num-prompts", "2", "--disable-warmup", "--flush-cache", "--flush-cache-timeout", "1.5"}));
   busy.join();
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -239,14 +221,15 @@ TEST_F(SweepControlTest, ProfileCallsTheServerAndWarnsForAWorkerThatDoesNotAnswe
   SimProcess sim({"--instant"});
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("sweep-e2e", "profile.jsonl");
-  ProcessResult r = RunServebench(
-      Args(sim, jsonl, {"--num-prompts", "2", "--profile", "--profile-output-dir", "/tmp/trace"}));
+  ProcessResult r = RunServebench(FixedLengthRunArgs(
+      sim.base_url(), jsonl,
+      {"--num-prompts", "2", "--profile", "--profile-output-dir", "/tmp/trace"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.find("--profile"), std::string::npos) << r.err;
 
-  r = RunServebench(Args(sim, jsonl,
-                         {"--num-prompts", "2", "--profile", "--pd-separated",
-                          "--profile-prefill-url", "http://127.0.0.1:1"}));
+  r = RunServebench(FixedLengthRunArgs(sim.base_url(), jsonl,
+                                       {"--num-prompts", "2", "--profile", "--pd-separated",
+                                        "--profile-prefill-url", "http://127.0.0.1:1"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("warning: --profile: POST http://127.0.0.1:1/start_profile"),
             std::string::npos)
@@ -330,8 +313,8 @@ TEST_F(SweepControlTest, CompatVllmWaitsWithTheFirstRequest) {
   SimProcess sim({"--instant", "--family", "vllm"});
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("sweep-e2e", "vllm-ready.jsonl");
-  ProcessResult r = RunServebench(
-      Args(sim, jsonl, {"--backend", "vllm", "--compat", "vllm", "--num-prompts", "3"}));
+  ProcessResult r = RunServebench(FixedLengthRunArgs(
+      sim.base_url(), jsonl, {"--backend", "vllm", "--compat", "vllm", "--num-prompts", "3"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(int64_t(Parse(testing::NonEmptyLines(jsonl).at(0))["completed"]), 3);
 

@@ -31,17 +31,6 @@ class SyntheticDatasetsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override { testing::RequireTokenizerFixture(); }
 
-  // The run's summary line of --output-file.
-  simdjson::dom::element LastLine(const std::string& path) {
-    std::ifstream in(path);
-    last_line_.clear();
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) last_line_ = line;
-    simdjson::dom::element doc;
-    EXPECT_EQ(parser_.parse(last_line_).get(doc), simdjson::SUCCESS) << last_line_;
-    return doc;
-  }
-
   // A short run of `dataset_args` against a fresh serve-sim; expects every request to succeed.
   void RunAgainstSim(const std::vector<std::string>& dataset_args, int64_t requests) {
     SimProcess sim({"--instant", "--family", "vllm"});
@@ -54,10 +43,11 @@ class SyntheticDatasetsE2eTest : public ::testing::Test {
              dataset_args),
         60000);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    simdjson::dom::element doc = LastLine(jsonl);
-    EXPECT_EQ(int64_t(doc["completed"]), requests) << last_line_;
-    EXPECT_EQ(int64_t(doc["failed"]), 0) << last_line_;
-    EXPECT_GT(int64_t(doc["total_input_tokens"]), 0) << last_line_;
+    testing::LastJsonLine last(jsonl);
+    simdjson::dom::element doc = last.element();
+    EXPECT_EQ(int64_t(doc["completed"]), requests) << last.line();
+    EXPECT_EQ(int64_t(doc["failed"]), 0) << last.line();
+    EXPECT_GT(int64_t(doc["total_input_tokens"]), 0) << last.line();
   }
 
   ProcessResult DryRun(const std::vector<std::string>& dataset_args) {
@@ -65,9 +55,6 @@ class SyntheticDatasetsE2eTest : public ::testing::Test {
         With({"run", "--tokenizer", testing::TokenizerFixtureDir(), "--model", "m", "--dry-run"},
              dataset_args));
   }
-
-  simdjson::dom::parser parser_;
-  std::string last_line_;
 };
 
 TEST_F(SyntheticDatasetsE2eTest, GspDryRunCountsGroupsTimesPrompts) {

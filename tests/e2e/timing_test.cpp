@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/run_args.h"
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
 #include "tests/support/test_files.h"
@@ -20,6 +21,7 @@
 namespace servebench {
 namespace {
 
+using testing::FixedLengthRunArgs;
 using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
@@ -27,44 +29,6 @@ using testing::SimProcess;
 class TimingE2eTest : public ::testing::Test {
  protected:
   void SetUp() override { testing::RequireTokenizerFixture(); }
-
-  std::vector<std::string> Args(const std::string& base_url, const std::string& jsonl,
-                                std::vector<std::string> more) {
-    std::vector<std::string> args = {"run",
-                                     "--base-url",
-                                     base_url,
-                                     "--tokenizer",
-                                     testing::TokenizerFixture(),
-                                     "--dataset-name",
-                                     "random-ids",
-                                     "--output-file",
-                                     jsonl,
-                                     "--disable-tqdm",
-                                     "--ready-check-timeout-sec",
-                                     "5",
-                                     "--random-input-len",
-                                     "16",
-                                     "--random-output-len",
-                                     "4",
-                                     "--random-range-ratio",
-                                     "1.0"};
-    args.insert(args.end(), more.begin(), more.end());
-    return args;
-  }
-
-  simdjson::dom::element LastLine(const std::string& path) {
-    std::ifstream in(path);
-    std::string line;
-    last_line_.clear();
-    while (std::getline(in, line))
-      if (!line.empty()) last_line_ = line;
-    simdjson::dom::element doc;
-    EXPECT_EQ(parser_.parse(last_line_).get(doc), simdjson::SUCCESS) << last_line_;
-    return doc;
-  }
-
-  simdjson::dom::parser parser_;
-  std::string last_line_;
 };
 
 TEST_F(TimingE2eTest, LinearRampSpacesRequestsByTheRisingRateAndReportsItsSteps) {
@@ -73,13 +37,14 @@ TEST_F(TimingE2eTest, LinearRampSpacesRequestsByTheRisingRateAndReportsItsSteps)
   std::string jsonl = testing::TempPath("timing-e2e", "ramp.jsonl");
   std::remove(jsonl.c_str());
   constexpr int kN = 11;
-  ProcessResult r = RunServebench(
-      Args(sim.base_url(), jsonl,
-           {"--backend", "vllm", "--num-prompts", std::to_string(kN), "--burstiness", "inf",
-            "--ramp-up-strategy", "linear", "--ramp-up-start-rps", "20", "--ramp-up-end-rps", "70",
-            "--warmup-requests", "0", "--output-details"}));
+  ProcessResult r = RunServebench(FixedLengthRunArgs(
+      sim.base_url(), jsonl,
+      {"--backend", "vllm", "--num-prompts", std::to_string(kN), "--burstiness", "inf",
+       "--ramp-up-strategy", "linear", "--ramp-up-start-rps", "20", "--ramp-up-end-rps", "70",
+       "--warmup-requests", "0", "--output-details"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  simdjson::dom::element doc = LastLine(jsonl);
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
   EXPECT_EQ(int64_t(doc["completed"]), kN);
   EXPECT_EQ(std::string_view(doc["ramp_up_strategy"]), "linear");
   EXPECT_EQ(double(doc["ramp_up_start_rps"]), 20.0);
@@ -128,7 +93,8 @@ TEST_F(TimingE2eTest, RampFlagsAreCheckedBeforeAnythingIsSent) {
       {{"--multi-turn-history", "made-up"}, "--multi-turn-history"},
   };
   for (const Case& c : cases) {
-    ProcessResult r = RunServebench(Args("http://127.0.0.1:9", jsonl, c.flags), 10000);
+    ProcessResult r =
+        RunServebench(FixedLengthRunArgs("http://127.0.0.1:9", jsonl, c.flags), 10000);
     EXPECT_EQ(r.exit_code, 2) << c.says << "\n" << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
@@ -141,7 +107,8 @@ TEST_F(TimingE2eTest, PostWarmupSleepPausesBetweenWarmupAndMeasuredPhase) {
   SimProcess sim({"--instant", "--family", "vllm", "--trace-out", trace});
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("timing-e2e", "sleep.jsonl");
-  ProcessResult r = RunServebench(Args(sim.base_url(), jsonl,
+  ProcessResult r =
+      RunServebench(FixedLengthRunArgs(sim.base_url(), jsonl,
                                        {"--backend", "vllm", "--num-prompts", "3",
                                         "--warmup-requests", "1", "--post-warmup-sleep", "0.6"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 namespace servebench::testing {
 
@@ -54,5 +55,29 @@ inline std::string FirstLine(const std::string& path) {
   std::getline(in, line);
   return line;
 }
+
+// The last non-empty line of a JSONL file (the latest run's result line), parsed. It owns the
+// line and the parser, so element() stays valid while it lives (it is neither copied nor moved:
+// the element points into the parser). A line that does not parse fails the calling test, and
+// element() is then an empty element. line() is the raw text, for failure messages.
+class LastJsonLine {
+ public:
+  explicit LastJsonLine(const std::string& path) {
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) line_ = line;
+    EXPECT_EQ(parser_.parse(line_).get(element_), simdjson::SUCCESS) << line_;
+  }
+  LastJsonLine(const LastJsonLine&) = delete;
+  LastJsonLine& operator=(const LastJsonLine&) = delete;
+
+  simdjson::dom::element element() const { return element_; }
+  const std::string& line() const { return line_; }
+
+ private:
+  std::string line_;
+  simdjson::dom::parser parser_;
+  simdjson::dom::element element_;
+};
 
 }  // namespace servebench::testing
