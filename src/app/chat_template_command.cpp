@@ -7,7 +7,7 @@
 #include "app/commands.h"
 #include "template/chat_template.h"
 #include "template/conversation.h"
-#include "template/json_value.h"
+#include "template/template_kwargs.h"
 #include "template/template_source.h"
 
 namespace servebench::app {
@@ -43,13 +43,9 @@ Expected<std::string> Run(const ChatTemplateFlags& f) {
   options.tools = conversation->tools;
   options.documents = conversation->documents;
   if (!f.kwargs_json.empty()) {
-    auto kwargs = tmpl::ParseJson(f.kwargs_json);
-    if (!kwargs || !kwargs->is_dict()) {
-      return MakeError(
-          "--chat-template-kwargs: expected a JSON object such as "
-          "'{{\"enable_thinking\": false}}'");
-    }
-    options.kwargs = kwargs->dict().items;
+    auto kwargs = tmpl::ParseTemplateKwargs(f.kwargs_json, "--chat-template-kwargs");
+    if (!kwargs) return std::unexpected(kwargs.error());
+    options.kwargs = std::move(*kwargs);
   }
   return chat_template->render(conversation->messages, options);
 }

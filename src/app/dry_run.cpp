@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "app/compat_flags.h"
 #include "app/workload_summary.h"
 
 namespace servebench::app {
@@ -21,7 +22,7 @@ int RunDryRun(const RunFlags& f, Prepared& p) {
   if (p.tokenizer_name.empty()) {
     return Fail("--dry-run: give --tokenizer, --model-path or --model (no server is asked)");
   }
-  auto tok = tokenizer::LoadTokenizer(p.tokenizer_name);
+  auto tok = LoadRunTokenizer(f, p.tokenizer_name);
   if (!tok) {
     return Fail(
         fmt::format("--tokenizer: cannot load '{}': {}", p.tokenizer_name, tok.error().message));

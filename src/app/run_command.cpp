@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "app/commands.h"
+#include "app/compat_flags.h"
 #include "app/control_flags.h"
 #include "app/flag_names.h"
 #include "app/positional_form.h"
@@ -127,6 +128,7 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
                   "JSON object merged into every body");
   cmd->add_flag(Names("--no-usage-request"), f->no_usage_request, "Do not send stream_options");
   cmd->add_flag(Names("--continuous-usage"), f->continuous_usage, "Ask for usage on every chunk");
+  AddCompatFlags(*cmd, *f);  // tokenizer mode, logprobs, --print-requests, ...
 
   // Metrics and validity.
   cmd->add_option(Names("--compat"), f->compat, "sglang, vllm or lmdeploy measurement rules");

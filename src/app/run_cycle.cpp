@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "app/compat_flags.h"
 #include "app/first_request_ready.h"
 #include "app/run_calibration.h"
 #include "app/run_outputs.h"
@@ -40,6 +41,7 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   auto phase = RunMeasured(plan.driver, schedule, plan.measured, *p.tokenizer, show_progress, stop);
   if (f.profile) StopProfiler(f, p);
   if (!phase) return std::unexpected(phase.error());
+  if (f.print_requests) PrintRequests(p.workload.rows, phase->sent);
 
   metrics::RunSettings settings = p.settings;
   settings.finite_rate_open_loop = !f.concurrency && std::isfinite(rate) && !p.load.trace_timing;
@@ -59,6 +61,7 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   if (output_file.empty()) output_file = OutputFileName(f, info, mmdd);
   Status written = WriteOutputs(f, info, outcome.metrics, phase->sent, settings.rules, output_file);
   if (!written) return FailWith(kExitBadInput, written.error().message);
+  if (f.plot_throughput) PlotThroughput(phase->sent);
   return outcome;
 }
 

@@ -37,6 +37,19 @@ struct RunFlags {
   std::string served_model_name;
   std::string tokenizer;
   std::string model_path;
+  // SGLang's and vLLM's compatibility flags (compat_flags.cpp, docs/compat-flags.md).
+  std::string tokenizer_mode = "auto";
+  bool trust_remote_code = false;
+  std::string log_level;  // empty: WARNING
+  std::string chat_template_kwargs;
+  bool skip_tokenizer_init = false;
+  bool print_requests = false;
+  bool plot_throughput = false;
+  bool return_logprob = false;
+  int64_t top_logprobs_num = 0;
+  std::vector<int64_t> token_ids_logprob;
+  int64_t logprob_start_len = -1;
+  std::optional<int64_t> logprobs;
 
   // Dataset.
   std::string dataset_name = "sharegpt";

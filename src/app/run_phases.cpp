@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "app/compat_flags.h"
 #include "common/clock.h"
 #include "metrics/vision_tokens.h"
 
@@ -79,7 +80,13 @@ RunExpected<MeasuredPhase> RunMeasured(const client::DriverOptions& driver,
   for (size_t i = 0; i < records.size(); ++i) {
     if (!phase->sent[i]) continue;
     metrics::RequestRecord& r = records[i];
-    r.output_tokens_retokenized = static_cast<int64_t>(tokenizer.CountTokens(r.generated_text));
+    if (IsAbsentTokenizer(tokenizer)) {
+      // --skip-tokenizer-init: no client count of the prompt exists, the server's stands for it;
+      // no retokenized output count.
+      r.prompt_tokens_dataset = r.prompt_tokens_server.value_or(0);
+    } else {
+      r.output_tokens_retokenized = static_cast<int64_t>(tokenizer.CountTokens(r.generated_text));
+    }
     out.sent.push_back(std::move(r));
   }
   metrics::VisionEstimate vision = metrics::EstimateVisionTokens(out.sent);

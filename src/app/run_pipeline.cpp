@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "app/compat_flags.h"
 #include "app/dry_run.h"
 #include "app/row_input.h"
 #include "app/run_context.h"
@@ -153,6 +154,7 @@ Expected<Prepared> Validate(const RunFlags& f) {
     if (!extra) return std::unexpected(extra.error());
     o.extra_body = std::move(*extra);
   }
+  if (Status c = ApplyCompatFlags(f, o); !c) return std::unexpected(c.error());
 
   metrics::RunSettings& s = p.settings;
   s.rules.compat = p.compat;
@@ -270,6 +272,7 @@ int RunBenchmark(const RunFlags& f) {
   };
   RunPlan plan;
   plan.driver = MakeDriverOptions(f, p, count_tokens);
+  if (f.skip_tokenizer_init) plan.driver.call.count_tokens = nullptr;  // server counts only
 
   // Warmup (load.md §9): copies of row 0 released together through the same cap.
   load::WarmupOptions warmup_options;
@@ -307,6 +310,7 @@ int RunBenchmark(const RunFlags& f) {
   }
   plan.measured.schedule = std::move(*schedule);
   plan.measured.bodies = std::move(*bodies);
+  LogSetUp(f, p.target.url, p.model, p.tokenizer_name, plan.measured.bodies);  // --log-level
   plan.measured.records = std::move(records);
   auto sessions = PrepareSessions(f, p, plan.measured);  // multi-turn rows: a record per round
   if (!sessions) return Fail(kExitBadInput, sessions.error().message);

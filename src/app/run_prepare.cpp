@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "app/compat_flags.h"
 #include "app/first_request_ready.h"
 #include "app/tokenizer_discovery.h"
 #include "client/http_get.h"
@@ -39,7 +40,7 @@ RunExpected<void> PrepareTarget(const RunFlags& f, Prepared& p) {
   p.request_options.model = p.model;
 
   p.tokenizer_name = DiscoverTokenizerName(f, p.target, p.model);
-  auto tok = tokenizer::LoadTokenizer(p.tokenizer_name);
+  auto tok = LoadRunTokenizer(f, p.tokenizer_name);
   if (!tok) {
     return FailWith(kExitBadInput, fmt::format("--tokenizer: cannot load '{}': {}",
                                                p.tokenizer_name, tok.error().message));

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "app/compat_flags.h"
 #include "dataset/tokenizer_adapters.h"
 #include "protocol/request_body.h"
 
@@ -164,7 +165,8 @@ Expected<std::unique_ptr<SessionSetup>> PrepareSessions(const RunFlags& f, const
   setup->bodies = std::make_unique<SessionBodies>(rows, *p.target.backend, p.request_options, *mode,
                                                   f.lora_names, p.lora);
   setup->plan = MakeSessionPlan(rows, f.turn_gap_ms, *setup->bodies);
-  setup->renderer = dataset::LoadTemplateRenderer(p.tokenizer_name, *p.tokenizer);
+  setup->renderer =
+      dataset::LoadTemplateRenderer(p.tokenizer_name, *p.tokenizer, ChatTemplateKwargs(f));
   setup->codec = std::make_unique<dataset::TokenizerCodec>(*p.tokenizer);
   measured.records = MakeSessionRecords(
       rows, protocol::WantsIgnoreEos(*p.target.backend, p.request_options), p.lora);

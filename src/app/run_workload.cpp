@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app/compat_flags.h"
 #include "dataset/image_dataset.h"
 #include "dataset/tokenizer_adapters.h"
 #include "protocol/backend.h"
@@ -90,8 +91,11 @@ Expected<Workload> BuildWorkload(const RunFlags& flags, const tokenizer::Tokeniz
   if (!options) return std::unexpected(options.error());
   dataset::TokenizerCodec codec(tokenizer);
   std::string name = !tokenizer_name.empty() ? tokenizer_name : TokenizerName(flags, flags.model);
+  // --skip-tokenizer-init: no template either (it would only feed prompt counts of 0).
   std::unique_ptr<dataset::TemplateRenderer> renderer =
-      dataset::LoadTemplateRenderer(name, tokenizer);
+      flags.skip_tokenizer_init
+          ? nullptr
+          : dataset::LoadTemplateRenderer(name, tokenizer, ChatTemplateKwargs(flags));
   auto built = dataset::BuildDataset(*options, {codec, renderer.get()});
   if (!built) return std::unexpected(built.error());
   Workload workload;

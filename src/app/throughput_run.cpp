@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "app/compat_flags.h"
 #include "app/run_flags.h"
 #include "app/throughput_flags.h"
 #include "app/throughput_sim.h"
@@ -17,9 +18,6 @@ namespace servebench::app {
 namespace {
 
 constexpr int kBadInput = 2;  // cli.md §7
-
-constexpr std::array<std::string_view, 5> kLogLevels = {"DEBUG", "INFO", "WARNING", "ERROR",
-                                                        "CRITICAL"};
 
 struct NotApplicable {
   std::string_view flag;
@@ -98,10 +96,7 @@ int RunThroughput(const ThroughputFlags& f) {
     return Fail(
         "--engine sim and --base-url exclude each other: choose the engine model or a server");
   }
-  if (std::find(kLogLevels.begin(), kLogLevels.end(), f.log_level) == kLogLevels.end()) {
-    return Fail(fmt::format("--log-level {}: expected DEBUG, INFO, WARNING, ERROR or CRITICAL",
-                            f.log_level));
-  }
+  if (auto level = ParseLogLevel(f.log_level); !level) return Fail(level.error().message);
   if (f.backend != "turbomind" && f.backend != "pytorch") {
     return Fail(fmt::format("--backend {}: expected turbomind or pytorch", f.backend));
   }

@@ -77,6 +77,7 @@ Expected<std::string> TemplateRenderer::Render(std::span<const ChatMessage> mess
   }
   tmpl::RenderOptions options;
   options.add_generation_prompt = true;
+  options.kwargs = kwargs_;
   if (!tools_json.empty()) {
     auto tools = tmpl::ParseJson(tools_json);
     if (!tools) return std::unexpected(tools.error());
@@ -86,7 +87,8 @@ Expected<std::string> TemplateRenderer::Render(std::span<const ChatMessage> mess
 }
 
 std::unique_ptr<TemplateRenderer> LoadTemplateRenderer(const std::string& tokenizer_name,
-                                                       const tokenizer::Tokenizer& tokenizer) {
+                                                       const tokenizer::Tokenizer& tokenizer,
+                                                       tmpl::TemplateKwargs kwargs) {
   std::error_code ec;
   fs::path dir;
   if (fs::is_directory(tokenizer_name, ec)) {
@@ -107,7 +109,8 @@ std::unique_ptr<TemplateRenderer> LoadTemplateRenderer(const std::string& tokeni
   if (auto id = tokenizer.special_ids().bos) {
     if (std::optional<std::string> text = tokenizer.IdToToken(*id)) bos = std::move(*text);
   }
-  return std::make_unique<TemplateRenderer>(std::move(*chat_template), std::move(bos));
+  return std::make_unique<TemplateRenderer>(std::move(*chat_template), std::move(bos),
+                                            std::move(kwargs));
 }
 
 }  // namespace servebench::dataset

@@ -11,6 +11,7 @@
 #include "dataset/chat_renderer.h"
 #include "dataset/token_codec.h"
 #include "template/chat_template.h"
+#include "template/template_kwargs.h"
 #include "tokenizer/tokenizer.h"
 
 namespace servebench::dataset {
@@ -33,8 +34,11 @@ class TokenizerCodec final : public TokenCodec {
 
 class TemplateRenderer final : public ChatRenderer {
  public:
-  TemplateRenderer(tmpl::ChatTemplate chat_template, std::string bos_text)
-      : template_(std::move(chat_template)), bos_(std::move(bos_text)) {}
+  TemplateRenderer(tmpl::ChatTemplate chat_template, std::string bos_text,
+                   tmpl::TemplateKwargs kwargs = {})
+      : template_(std::move(chat_template)),
+        bos_(std::move(bos_text)),
+        kwargs_(std::move(kwargs)) {}
   Expected<std::string> Render(std::span<const ChatMessage> messages,
                                std::string_view tools_json) const override;
   std::string BosText() const override { return bos_; }
@@ -42,11 +46,13 @@ class TemplateRenderer final : public ChatRenderer {
  private:
   tmpl::ChatTemplate template_;
   std::string bos_;
+  tmpl::TemplateKwargs kwargs_;  // --chat-template-kwargs
 };
 
 // The chat template found next to the files of tokenizer `tokenizer_name` (a directory, a file
-// in it, or a hub id already in the cache); null when there is none.
+// in it, or a hub id already in the cache); null when there is none. Every render sees `kwargs`.
 std::unique_ptr<TemplateRenderer> LoadTemplateRenderer(const std::string& tokenizer_name,
-                                                       const tokenizer::Tokenizer& tokenizer);
+                                                       const tokenizer::Tokenizer& tokenizer,
+                                                       tmpl::TemplateKwargs kwargs = {});
 
 }  // namespace servebench::dataset
