@@ -9,6 +9,7 @@
 #include "app/control_flags.h"
 #include "app/flag_names.h"
 #include "app/positional_form.h"
+#include "app/result_file_flags.h"
 #include "app/run_flags.h"
 #include "app/synthetic_dataset_flags.h"
 
@@ -145,6 +146,7 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option(Names("--tag"), f->tag, "Free text stored as tag");
   cmd->add_option(Names("--csv"), f->csv, "CSV file, one row appended per run");
   cmd->add_flag(Names("--disable-tqdm"), f->disable_tqdm, "No progress line");
+  AddResultFileFlags(*cmd, *f);  // --save-result and friends, --request-log
 
   cmd->callback([f, cmd, &runner] {
     Status form = ApplyPositionalForm(

@@ -37,6 +37,8 @@ inline std::unexpected<RunFailure> FailWith(int exit_code, std::string message) 
   return std::unexpected<RunFailure>(RunFailure{exit_code, std::move(message)});
 }
 
+class ResultFiles;
+
 struct Prepared {
   Target target;
   std::string model;
@@ -52,6 +54,7 @@ struct Prepared {
   std::vector<double> rates;  // the measured rates: {rate}, or the --multi sweep
   int64_t threads = 1;
   std::vector<int32_t> lora;  // adapter index per row (--lora-name), empty without adapters
+  std::shared_ptr<ResultFiles> result_files;  // --save-result, --request-log (result_files.h)
 };
 
 }  // namespace servebench::app

@@ -8,6 +8,7 @@
 
 #include "app/compat_flags.h"
 #include "app/first_request_ready.h"
+#include "app/result_files.h"
 #include "app/run_calibration.h"
 #include "app/run_outputs.h"
 #include "app/run_timing.h"
@@ -26,7 +27,11 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
                                     double rate,
                                     const std::optional<metrics::Calibration>& calibration,
                                     std::string& output_file, const std::atomic<bool>& stop) {
-  auto warmup = RunWarmup(plan.driver, plan.warmup, p.settings.rules, stop);
+  std::vector<metrics::RequestRecord> warmup_sent;
+  auto warmup = RunWarmup(plan.driver, plan.warmup, p.settings.rules, stop, &warmup_sent);
+  if (Status s = p.result_files->LogRequests("warmup", rate, warmup_sent); !s) {
+    return FailWith(kExitBadInput, s.error().message);
+  }
   if (!warmup) return std::unexpected(warmup.error());
   std::optional<bool> cache_flushed;
   if (f.flush_cache) cache_flushed = FlushCache(f, p, stop);
@@ -60,6 +65,8 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   info.calibration = calibration;
   if (output_file.empty()) output_file = OutputFileName(f, info, mmdd);
   Status written = WriteOutputs(f, info, outcome.metrics, phase->sent, settings.rules, output_file);
+  if (!written) return FailWith(kExitBadInput, written.error().message);
+  written = p.result_files->WriteMeasured(info, outcome.metrics, phase->sent, settings.rules);
   if (!written) return FailWith(kExitBadInput, written.error().message);
   if (f.plot_throughput) PlotThroughput(phase->sent);
   return outcome;

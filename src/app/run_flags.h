@@ -152,6 +152,15 @@ struct RunFlags {
   std::optional<std::string> tag;
   std::string csv;
   bool disable_tqdm = false;
+  // vLLM's result file and the request log (result_files.cpp, docs/outputs.md).
+  bool save_result = false;
+  bool save_detailed = false;
+  bool append_result = false;
+  std::string result_dir;
+  std::string result_filename;
+  std::string label;                  // empty: the backend
+  std::vector<std::string> metadata;  // KEY=VALUE
+  std::string request_log;
 
   std::vector<std::string> command_line;
 };

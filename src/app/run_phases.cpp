@@ -27,13 +27,17 @@ std::string ProgressLine(const client::DriverProgress& p, int64_t total, double 
 RunExpected<metrics::WarmupSummary> RunWarmup(const client::DriverOptions& driver,
                                               const PhaseWork& warmup,
                                               const metrics::MeasurementRules& rules,
-                                              const std::atomic<bool>& stop) {
+                                              const std::atomic<bool>& stop,
+                                              std::vector<metrics::RequestRecord>* sent_out) {
   if (warmup.records.empty()) return metrics::WarmupSummary{};
   std::vector<metrics::RequestRecord> records = warmup.records;
   client::DriverOptions warm_driver = driver;
   warm_driver.request_id_prefix = driver.request_id_prefix + "warmup-";
   auto phase = client::RunPhase(warm_driver, warmup.schedule, warmup.bodies, records, stop);
   if (!phase) return FailWith(kExitNotReady, phase.error().message);
+  for (size_t i = 0; sent_out != nullptr && i < records.size(); ++i) {
+    if (phase->sent[i]) sent_out->push_back(records[i]);
+  }
   if (stop.load()) return FailWith(kExitInterrupted, "interrupted during warmup");
   metrics::WarmupSummary summary = metrics::SummarizeWarmup(records, rules);
   if (summary.succeeded == 0) {

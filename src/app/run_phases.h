@@ -31,11 +31,12 @@ struct PhaseWork {
 };
 
 // Sends the warmup (load.md §9). No success at all, or a transport failure: exit code 1;
-// interrupted: 130.
-RunExpected<metrics::WarmupSummary> RunWarmup(const client::DriverOptions& driver,
-                                              const PhaseWork& warmup,
-                                              const metrics::MeasurementRules& rules,
-                                              const std::atomic<bool>& stop);
+// interrupted: 130. `sent_out` (when given) receives the records of the requests sent, also
+// when the warmup fails.
+RunExpected<metrics::WarmupSummary> RunWarmup(
+    const client::DriverOptions& driver, const PhaseWork& warmup,
+    const metrics::MeasurementRules& rules, const std::atomic<bool>& stop,
+    std::vector<metrics::RequestRecord>* sent_out = nullptr);
 
 struct MeasuredPhase {
   client::DriverResult driver;

@@ -19,6 +19,7 @@
 
 #include "app/compat_flags.h"
 #include "app/dry_run.h"
+#include "app/result_files.h"
 #include "app/row_input.h"
 #include "app/run_context.h"
 #include "app/run_cycle.h"
@@ -234,6 +235,9 @@ int RunBenchmark(const RunFlags& f) {
   p.rates = std::move(*rates);
 
   if (f.dry_run) return RunDryRun(f, p);
+  auto result_files = ResultFiles::Open(f);  // bad values fail before any server contact
+  if (!result_files) return Fail(kExitBadInput, result_files.error().message);
+  p.result_files = std::move(*result_files);
   if (auto target = PrepareTarget(f, p); !target) {
     return Fail(target.error().exit_code, target.error().message);
   }

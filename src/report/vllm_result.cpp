@@ -1,6 +1,10 @@
 #include "report/vllm_result.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -42,7 +46,7 @@ std::string RenderVllmResult(const RunInfo& info, const metrics::RunMetrics& m,
                              const metrics::MeasurementRules& rules) {
   JsonWriter w;
   w.BeginObject();
-  w.Key("date").String(info.date);
+  w.Key("date").String(o.date.empty() ? info.date : o.date);
   w.Key("endpoint_type").String(info.backend);
   w.Key("backend").String(info.backend);
   w.Key("label").String(o.label.empty() ? info.backend : o.label);
@@ -113,6 +117,34 @@ std::string VllmResultFileName(const RunInfo& info, const VllmResultOptions& o,
     model.remove_prefix(slash + 1);
   }
   return fmt::format("{}-{}-{}.json", name, model, timestamp);
+}
+
+std::string VllmTimestamp(int64_t unix_ns) {
+  time_t seconds = static_cast<time_t>(unix_ns / 1'000'000'000);
+  tm local{};
+  localtime_r(&seconds, &local);
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+  return stamp;
+}
+
+Status WriteVllmResultFile(const std::string& path, std::string_view object, bool append) {
+  std::FILE* file = std::fopen(path.c_str(), append ? "a+b" : "wb");
+  if (file == nullptr) {
+    return MakeError("--save-result: cannot open {}: {}", path, std::strerror(errno));
+  }
+  std::string text;
+  text.reserve(object.size() + 2);
+  if (append && std::fseek(file, -1, SEEK_END) == 0 && std::fgetc(file) != '\n') {
+    text.push_back('\n');
+  }
+  std::fseek(file, 0, SEEK_END);  // a read must be followed by a seek before a write
+  text.append(object);
+  text.push_back('\n');
+  bool ok = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  ok = std::fclose(file) == 0 && ok;
+  if (!ok) return MakeError("--save-result: cannot write {}: {}", path, std::strerror(errno));
+  return Ok();
 }
 
 std::string DefaultOutputFileName(const RunInfo& info, std::string_view mmdd, int64_t image_count,

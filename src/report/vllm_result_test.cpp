@@ -1,6 +1,11 @@
 #include "report/vllm_result.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <limits>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -72,6 +77,58 @@ TEST(VllmResult, FileNames) {
   EXPECT_EQ(VllmResultFileName(info, o, "20260102-030405"),
             "mine-ramp-up-exponential-1.0qps-16.0qps-concurrency8-Llama-3.1-8B-Instruct-"
             "20260102-030405.json");
+}
+
+TEST(VllmResult, DateIsVllmsStampWhenGiven) {
+  VllmResultOptions o;
+  o.date = "20260102-030405";
+  std::string out = RenderVllmResult(FixtureInfo(), FixtureMetrics(), o);
+  EXPECT_TRUE(out.starts_with(R"({"date": "20260102-030405", "endpoint_type": "vllm", )")) << out;
+}
+
+TEST(VllmResult, TimestampIsLocalTime) {
+  const int64_t unix_s = 1767323045;
+  time_t seconds = unix_s;
+  tm local{};
+  localtime_r(&seconds, &local);
+  std::string expected =
+      fmt::format("{:04}{:02}{:02}-{:02}{:02}{:02}", local.tm_year + 1900, local.tm_mon + 1,
+                  local.tm_mday, local.tm_hour, local.tm_min, local.tm_sec);
+  EXPECT_EQ(VllmTimestamp(unix_s * 1'000'000'000 + 999'999'999), expected);
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(VllmResultFile, OverwritesOrAppendsOneObjectPerLine) {
+  std::string path = ::testing::TempDir() + "vllm_result_test_" + std::to_string(getpid());
+  {
+    std::ofstream old(path);
+    old << R"({"old": 1})";  // as vLLM leaves a file: no trailing newline
+  }
+  ASSERT_TRUE(WriteVllmResultFile(path, R"({"a": 1})", /*append=*/true).has_value());
+  EXPECT_EQ(ReadAll(path), "{\"old\": 1}\n{\"a\": 1}\n");
+  ASSERT_TRUE(WriteVllmResultFile(path, R"({"b": 2})", /*append=*/true).has_value());
+  EXPECT_EQ(ReadAll(path), "{\"old\": 1}\n{\"a\": 1}\n{\"b\": 2}\n");
+  ASSERT_TRUE(WriteVllmResultFile(path, R"({"c": 3})", /*append=*/false).has_value());
+  EXPECT_EQ(ReadAll(path), "{\"c\": 3}\n");
+  std::remove(path.c_str());
+  ASSERT_TRUE(WriteVllmResultFile(path, R"({"d": 4})", /*append=*/true).has_value());
+  EXPECT_EQ(ReadAll(path), "{\"d\": 4}\n");
+  std::remove(path.c_str());
+}
+
+TEST(VllmResultFile, UnwritablePathIsOneLineError) {
+  auto s = WriteVllmResultFile("/nonexistent-dir-for-servebench/r.json", "{}", false);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(
+      s.error().message.rfind("--save-result: cannot open /nonexistent-dir-for-servebench/", 0), 0u)
+      << s.error().message;
+  EXPECT_EQ(s.error().message.find('\n'), std::string::npos);
 }
 
 TEST(DefaultOutputFileName, PerDatasetAndCompat) {
