@@ -85,6 +85,8 @@ void AddCompatFlags(CLI::App& cmd, RunFlags& f) {
                "Print each prompt and generated text (after the run, in the order they ended)");
   cmd.add_flag(Names("--plot-throughput"), f.plot_throughput,
                "Terminal plot of output tokens/s and requests in flight per second");
+  cmd.add_flag(Names("--cache-report"), f.cache_report,
+               "Report prefix-cache hits (meta_info.cached_tokens; --backend sglang)");
   cmd.add_flag(Names("--return-logprob"), f.return_logprob, "Request logprobs (SGLang)");
   cmd.add_option(Names("--top-logprobs-num"), f.top_logprobs_num, "Top logprobs per token (0)");
   cmd.add_option(Names("--token-ids-logprob"), f.token_ids_logprob,
@@ -94,7 +96,8 @@ void AddCompatFlags(CLI::App& cmd, RunFlags& f) {
   cmd.add_option(Names("--logprobs"), f.logprobs, "Completions logprobs value (vLLM)");
 }
 
-Status ApplyCompatFlags(const RunFlags& f, protocol::RequestOptions& options) {
+Status ApplyCompatFlags(const RunFlags& f, const protocol::BackendInfo& backend,
+                        protocol::RequestOptions& options, metrics::RunSettings& settings) {
   if (f.tokenizer_mode != "auto" && f.tokenizer_mode != "hf") {
     return MakeError("--tokenizer-mode {}: expected auto or hf", f.tokenizer_mode);
   }
@@ -120,6 +123,15 @@ Status ApplyCompatFlags(const RunFlags& f, protocol::RequestOptions& options) {
   if (f.logprob_start_len < -1) {
     return MakeError("--logprob-start-len {}: expected -1 or a position >= 0", f.logprob_start_len);
   }
+  // The native route's meta_info.cached_tokens is the only cached count read; the OpenAI routes'
+  // sglext.cached_tokens_details is not (docs/compat-flags.md).
+  if (f.cache_report && backend.style != protocol::Style::kNative) {
+    return MakeError(
+        "--cache-report: --backend {} does not report cached tokens to servebench; use --backend "
+        "sglang (SGLang's native /generate)",
+        backend.name);
+  }
+  settings.cache_report = f.cache_report;
   options.return_logprob = f.return_logprob;
   options.top_logprobs_num = f.top_logprobs_num;
   options.token_ids_logprob = f.token_ids_logprob;

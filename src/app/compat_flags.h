@@ -14,7 +14,9 @@
 #include "app/run_flags.h"
 #include "common/status.h"
 #include "dataset/workload_row.h"
+#include "metrics/aggregate.h"
 #include "metrics/request_record.h"
+#include "protocol/backend.h"
 #include "protocol/request.h"
 #include "template/template_kwargs.h"
 #include "tokenizer/tokenizer.h"
@@ -27,9 +29,10 @@ void AddCompatFlags(CLI::App& cmd, RunFlags& f);
 enum class LogLevel { kDebug, kInfo, kWarning, kError, kCritical };
 Expected<LogLevel> ParseLogLevel(std::string_view text);
 
-// Checks the flags' values (one-line errors naming the flag) and sets the logprob fields of
-// `options`.
-Status ApplyCompatFlags(const RunFlags& f, protocol::RequestOptions& options);
+// Checks the flags' values (one-line errors naming the flag), sets the logprob fields of
+// `options` and the cache report of `settings`.
+Status ApplyCompatFlags(const RunFlags& f, const protocol::BackendInfo& backend,
+                        protocol::RequestOptions& options, metrics::RunSettings& settings);
 
 // --chat-template-kwargs as template variables (empty without the flag). Call after
 // ApplyCompatFlags has accepted the JSON.

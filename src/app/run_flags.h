@@ -45,6 +45,7 @@ struct RunFlags {
   bool skip_tokenizer_init = false;
   bool print_requests = false;
   bool plot_throughput = false;
+  bool cache_report = false;
   bool return_logprob = false;
   int64_t top_logprobs_num = 0;
   std::vector<int64_t> token_ids_logprob;

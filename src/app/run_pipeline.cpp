@@ -155,7 +155,9 @@ Expected<Prepared> Validate(const RunFlags& f) {
     if (!extra) return std::unexpected(extra.error());
     o.extra_body = std::move(*extra);
   }
-  if (Status c = ApplyCompatFlags(f, o); !c) return std::unexpected(c.error());
+  if (Status c = ApplyCompatFlags(f, *p.target.backend, o, p.settings); !c) {
+    return std::unexpected(c.error());
+  }
 
   metrics::RunSettings& s = p.settings;
   s.rules.compat = p.compat;

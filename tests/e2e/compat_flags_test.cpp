@@ -287,6 +287,41 @@ TEST_F(CompatFlagsE2e, PlotThroughputRowsAddUpToTheRun) {
   EXPECT_NEAR(tokens, double(int64_t(result["total_output_tokens"])), lines * 0.05 + 1e-9);
 }
 
+// --cache-report on the native route: SGLang's "Cache Hit Details" block and the JSONL
+// cache_report object, from meta_info.cached_tokens (serve-sim reports 0 cached tokens).
+TEST_F(CompatFlagsE2e, CacheReportSumsTheNativeCachedCounts) {
+  SimProcess sim({"--instant"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = Output("cache.jsonl");
+  ProcessResult r = RunServebench(SmallRun(sim, jsonl, {"--cache-report", "--output-details"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  size_t block = r.out.find("Cache Hit Details");
+  ASSERT_NE(block, std::string::npos) << r.out;
+  size_t rate = r.out.find("Cache hit rate:", block);
+  ASSERT_NE(rate, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.substr(rate, r.out.find('\n', rate) - rate).find("0.0%"), 41u) << r.out;
+  simdjson::dom::parser parser;
+  simdjson::dom::element result = parser.parse(testing::FirstLine(jsonl));
+  simdjson::dom::element cache = result["cache_report"];
+  EXPECT_EQ(int64_t(cache["total_prompt_tokens"]), int64_t(result["total_input_tokens"]));
+  EXPECT_GT(int64_t(cache["total_prompt_tokens"]), 0);
+  EXPECT_EQ(int64_t(cache["total_cached_tokens"]), 0);
+  size_t counted = 0;
+  for (simdjson::dom::element n : result["cached_tokens"].get_array()) {
+    EXPECT_EQ(int64_t(n), 0);
+    ++counted;
+  }
+  EXPECT_EQ(counted, 4u);
+
+  std::string plain = Output("no-cache.jsonl");
+  ProcessResult without = RunServebench(SmallRun(sim, plain, {}));
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  EXPECT_EQ(without.out.find("Cache Hit Details"), std::string::npos);
+  simdjson::dom::parser parser2;
+  EXPECT_EQ(parser2.parse(testing::FirstLine(plain))["cache_report"].error(),
+            simdjson::NO_SUCH_FIELD);
+}
+
 // Accepted values change nothing in a dry run; bad ones are one line naming the flag, exit 2,
 // before any server contact.
 TEST_F(CompatFlagsE2e, AcceptedValuesAndOneLineErrors) {
@@ -335,6 +370,8 @@ TEST_F(CompatFlagsE2e, AcceptedValuesAndOneLineErrors) {
            {{"--top-logprobs-num", "-1"}, "--top-logprobs-num -1: expected >= 0"},
            {{"--logprobs", "-2"}, "--logprobs -2: expected >= 0"},
            {{"--logprob-start-len", "-5"}, "--logprob-start-len -5: expected -1 or a position"},
+           {{"--backend", "vllm", "--cache-report"},
+            "--cache-report: --backend vllm does not report cached tokens"},
        }) {
     ProcessResult r = with(bad.flags);
     EXPECT_EQ(r.exit_code, 2) << bad.flags.front() << ": " << r.err;
