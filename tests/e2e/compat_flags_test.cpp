@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/run_args.h"
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
 #include "tests/support/test_files.h"
@@ -53,19 +54,17 @@ class CompatFlagsE2e : public ::testing::Test {
   std::vector<std::string> SmallRun(const SimProcess& sim, const std::string& jsonl,
                                     std::vector<std::string> more,
                                     const std::string& num_prompts = "4") {
+    std::vector<std::string> args = {"--num-prompts",       num_prompts, "--random-input-len", "16",
+                                     "--random-output-len", "6",         "--disable-warmup"};
+    args.insert(args.end(), more.begin(), more.end());
+    return testing::SmallRunArgs(sim.base_url(), jsonl, args);
+  }
+  // A run against `sim` with its own tokenizer and dataset flags in `more`.
+  static ProcessResult RunAgainst(const SimProcess& sim, const std::string& jsonl,
+                                  const std::vector<std::string>& more) {
     std::vector<std::string> args = {"run",
                                      "--base-url",
                                      sim.base_url(),
-                                     "--tokenizer",
-                                     testing::TokenizerFixture(),
-                                     "--dataset-name",
-                                     "random-ids",
-                                     "--num-prompts",
-                                     num_prompts,
-                                     "--random-input-len",
-                                     "16",
-                                     "--random-output-len",
-                                     "6",
                                      "--output-file",
                                      jsonl,
                                      "--disable-tqdm",
@@ -73,7 +72,7 @@ class CompatFlagsE2e : public ::testing::Test {
                                      "5",
                                      "--disable-warmup"};
     args.insert(args.end(), more.begin(), more.end());
-    return args;
+    return RunServebench(args);
   }
   // The body the run printed at --log-level DEBUG.
   static std::string FirstBody(const std::string& err) {
@@ -152,30 +151,16 @@ TEST_F(CompatFlagsE2e, ChatTemplateKwargsReachTheRenderedPromptsThatPrintRequest
   ASSERT_TRUE(sim.ok());
   std::string sharegpt = ShareGpt();
   auto run = [&](std::vector<std::string> more) {
-    std::vector<std::string> args = {"run",
-                                     "--base-url",
-                                     sim.base_url(),
-                                     "--tokenizer",
-                                     testing::TokenizerFixtureDir("qwen3"),
-                                     "--dataset-name",
-                                     "sharegpt",
-                                     "--dataset-path",
-                                     sharegpt,
-                                     "--num-prompts",
-                                     "3",
-                                     "--sharegpt-output-len",
-                                     "5",
-                                     "--apply-chat-template",
-                                     "--print-requests",
-                                     "--output-file",
-                                     Output("print.jsonl"),
-                                     "--disable-tqdm",
-                                     "--ready-check-timeout-sec",
-                                     "5",
-                                     "--disable-warmup"};
+    std::vector<std::string> args = {"--tokenizer",           testing::TokenizerFixtureDir("qwen3"),
+                                     "--dataset-name",        "sharegpt",
+                                     "--dataset-path",        sharegpt,
+                                     "--num-prompts",         "3",
+                                     "--sharegpt-output-len", "5",
+                                     "--apply-chat-template", "--print-requests"};
     args.insert(args.end(), more.begin(), more.end());
-    return RunServebench(args);
+    return RunAgainst(sim, Output("print.jsonl"), args);
   };
+
   ProcessResult off = run({"--chat-template-kwargs", R"({"enable_thinking": false})"});
   ASSERT_EQ(off.exit_code, 0) << off.err;
   const std::string think = "<|im_start|>assistant\n<think>\n\n</think>\n\n\nOutput: ";
@@ -213,27 +198,13 @@ TEST_F(CompatFlagsE2e, SkipTokenizerInitRunsOpenAiRowsOnServerCounts) {
                            "{\"messages\":[{\"role\":\"user\",\"content\":\"four\"}],"
                            "\"max_tokens\":5}\n");
   auto run = [&](const std::string& jsonl, std::vector<std::string> more) {
-    std::vector<std::string> args = {"run",
-                                     "--base-url",
-                                     sim.base_url(),
-                                     "--backend",
-                                     "vllm-chat",
-                                     "--dataset-name",
-                                     "openai",
-                                     "--dataset-path",
-                                     rows,
-                                     "-n",
-                                     "2",
-                                     "--output-file",
-                                     jsonl,
-                                     "--output-details",
-                                     "--disable-tqdm",
-                                     "--ready-check-timeout-sec",
-                                     "5",
-                                     "--disable-warmup"};
+    std::vector<std::string> args = {
+        "--backend", "vllm-chat", "--dataset-name",  "openai", "--dataset-path", rows,
+        "-n",        "2",         "--output-details"};
     args.insert(args.end(), more.begin(), more.end());
-    return RunServebench(args);
+    return RunAgainst(sim, jsonl, args);
   };
+
   std::string jsonl = Output("skip.jsonl");
   ProcessResult r = run(jsonl, {"--skip-tokenizer-init"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
