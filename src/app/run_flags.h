@@ -149,6 +149,9 @@ struct RunFlags {
 
   // Output.
   std::string output_file;
+  // Off for `servebench throughput --base-url`: LMDeploy's profile_throughput writes only --csv,
+  // so no result line goes to a default-named file in the working directory.
+  bool write_result_line = true;
   bool output_details = false;
   std::optional<std::string> tag;
   std::string csv;

@@ -112,7 +112,7 @@ Status WriteOutputs(const RunFlags& f, const report::RunInfo& info, const metric
   if (auto warning = report::TokenCountWarning(m)) std::fprintf(stderr, "%s\n", warning->c_str());
   std::fflush(stdout);
 
-  {
+  if (f.write_result_line) {
     std::string line = f.output_details ? report::RenderResultLine(info, m, sent, rules)
                                         : report::RenderResultLine(info, m);
     std::ofstream out(output_file, std::ios::app | std::ios::binary);

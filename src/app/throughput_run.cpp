@@ -82,6 +82,7 @@ RunFlags ToRunFlags(const ThroughputFlags& f) {
   r.top_k = f.top_k;
   r.disable_stream = !f.stream_output;
   r.csv = f.csv;
+  r.write_result_line = false;
   return r;
 }
 

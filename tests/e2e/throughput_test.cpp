@@ -3,7 +3,9 @@
 // step costs) and against a serve-sim child with --base-url; bad flags give one line and exit 2.
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -209,6 +211,17 @@ TEST_F(ThroughputE2eTest, SessionLenCutsRequestsOutOfTheProfile) {
 TEST_F(ThroughputE2eTest, AgainstAServer) {
   SimProcess sim({"--family", "lmdeploy", "--pace", "20,5"});
   ASSERT_FALSE(sim.base_url().empty());
+  // Like LMDeploy's profile_throughput, only --csv is written: no default-named result file
+  // appears in the working directory.
+  auto result_files_here = [] {  // name → size, so an append shows too
+    std::map<std::string, uintmax_t> files;
+    for (const auto& entry : std::filesystem::directory_iterator(".")) {
+      std::string name = entry.path().filename().string();
+      if (name.starts_with("lmdeploy_")) files[name] = entry.file_size();
+    }
+    return files;
+  };
+  const std::map<std::string, uintmax_t> before = result_files_here();
   ProcessResult r =
       RunServebench({"throughput", dataset_, testing::TokenizerFixture(), "--base-url",
                      sim.base_url(), "--concurrency", "4", "--num-prompts",
@@ -227,6 +240,7 @@ TEST_F(ThroughputE2eTest, AgainstAServer) {
   ASSERT_EQ(row.size(), 19u);
   EXPECT_EQ(row[0], "lmdeploy");
   EXPECT_EQ(row[1], "4");
+  EXPECT_EQ(result_files_here(), before);
 }
 
 struct BadFlag {
