@@ -201,6 +201,7 @@ void HttpLoop::Start(HttpCall* call, int64_t now) {
     curl_easy_reset(call->easy_);
   }
   ++call->generation_;
+  call->transfer_start_ns_ = now;
   call->loop_ = this;
   call->shard_ = next_shard_;
   next_shard_ = (next_shard_ + 1) % static_cast<uint32_t>(shards_.size());
@@ -290,6 +291,18 @@ void HttpLoop::End(HttpCall* call, HttpOutcome& outcome) {
   curl_easy_getinfo(call->easy_, CURLINFO_RESPONSE_CODE, &status);
   outcome.status = status;
   outcome.retried = call->retried_;
+  // Two lookups in the handle's counters at the end of a transfer (no clock reading): libcurl
+  // measures the connect time from the start of the transfer.
+  long connects = 0;
+  curl_easy_getinfo(call->easy_, CURLINFO_NUM_CONNECTS, &connects);
+  if (connects > 0 || outcome.code == CURLE_COULDNT_CONNECT) {
+    outcome.connect_start_ns = call->transfer_start_ns_;
+    curl_off_t connect_us = 0;
+    if (curl_easy_getinfo(call->easy_, CURLINFO_CONNECT_TIME_T, &connect_us) == CURLE_OK &&
+        connect_us > 0) {
+      outcome.connect_done_ns = call->transfer_start_ns_ + static_cast<int64_t>(connect_us) * 1000;
+    }
+  }
   outcome.error = call->error_[0] != '\0' ? std::string_view(call->error_)
                                           : std::string_view(curl_easy_strerror(outcome.code));
   idle_easies_.push_back(call->easy_);

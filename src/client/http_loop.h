@@ -47,6 +47,10 @@ struct HttpOutcome {
   long status = 0;           // HTTP status, 0 when none arrived
   int64_t end_ns = 0;        // stamp of the read that completed (or broke) the transfer
   bool reused_connection = false;
+  // A new connection's set-up (monotonic ns), from libcurl's timing of the last attempt: 0 when
+  // a pooled connection was reused; connect_done_ns is 0 too when the connection never came up.
+  int64_t connect_start_ns = 0;
+  int64_t connect_done_ns = 0;
   bool retried = false;    // re-sent once on a new connection (idle-close race)
   bool aborted = false;    // ended by the call (OnBody returned false) or by AbortAt()
   bool stopped = false;    // ended by RequestStop()
@@ -94,8 +98,9 @@ class HttpCall {
   uint32_t generation_ = 0;  // invalidates stale AbortAt() deadlines
   bool started_ = false;
   size_t running_index_ = 0;
-  uint32_t shard_ = 0;      // the multi handle that runs the call
-  bool got_bytes_ = false;  // any response byte (header or body) arrived
+  int64_t transfer_start_ns_ = 0;  // when this attempt was handed to libcurl
+  uint32_t shard_ = 0;             // the multi handle that runs the call
+  bool got_bytes_ = false;         // any response byte (header or body) arrived
   bool retried_ = false;
   bool abort_ = false;
   long status_ = 0;

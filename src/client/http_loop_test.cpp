@@ -178,6 +178,16 @@ TEST_F(HttpLoopTest, ShardedPoolsServeEveryCallAndReuseTheirOwnConnections) {
     EXPECT_EQ(calls[i]->outcome.code, CURLE_OK) << calls[i]->error;
     EXPECT_TRUE(calls[i]->received.ends_with("data: [DONE]\n\n")) << i;
     (i < 4 ? reused_first : reused_second) += calls[i]->outcome.reused_connection;
+    // Connection set-up times: from the call's start, for new connections only.
+    const HttpOutcome& o = calls[i]->outcome;
+    if (o.reused_connection) {
+      EXPECT_EQ(o.connect_start_ns, 0) << i;
+      EXPECT_EQ(o.connect_done_ns, 0) << i;
+    } else {
+      EXPECT_EQ(o.connect_start_ns, calls[i]->start_ns) << i;
+      EXPECT_GT(o.connect_done_ns, o.connect_start_ns) << i;
+      EXPECT_LT(o.connect_done_ns, calls[i]->read_times.front()) << i;
+    }
   }
   EXPECT_EQ(reused_first, 0);
   EXPECT_EQ(reused_second, 3);
@@ -197,6 +207,8 @@ TEST_F(HttpLoopTest, RefusedConnectionFails) {
   loop.Run();
   EXPECT_EQ(calls[0]->outcome.code, CURLE_COULDNT_CONNECT);
   EXPECT_EQ(calls[0]->outcome.status, 0);
+  EXPECT_EQ(calls[0]->outcome.connect_start_ns, calls[0]->start_ns);  // tried, never connected
+  EXPECT_EQ(calls[0]->outcome.connect_done_ns, 0);
 }
 
 TEST_F(HttpLoopTest, TimeoutEndsAStalledStreamOthersUnaffected) {

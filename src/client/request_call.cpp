@@ -122,6 +122,8 @@ void RequestCall::OnEnd(const HttpOutcome& outcome) {
   if (!skipped_) {
     record_.connection_reused = outcome.reused_connection;
     record_.retried = outcome.retried;
+    if (outcome.connect_start_ns > 0) record_.connect_start = outcome.connect_start_ns - setup_.t0;
+    if (outcome.connect_done_ns > 0) record_.connect_done = outcome.connect_done_ns - setup_.t0;
     if (record_.http_status == 0) record_.http_status = static_cast<int32_t>(outcome.status);
     if (status_ == 0) status_ = outcome.status;
     if (status_ == 200 && outcome.code == CURLE_OK && !too_large_) {

@@ -269,7 +269,7 @@ TEST_F(ResultFilesTest, RequestLogHasALinePerRequestMatchingItsRecord) {
 
   std::vector<std::string> lines = testing::NonEmptyLines(log);
   ASSERT_EQ(lines.size(), 11u);
-  size_t measured = 0;
+  size_t measured = 0, new_connections = 0;
   for (const std::string& line : lines) {
     simdjson::dom::element doc = Parse(line);
     std::string_view phase = doc["phase"];
@@ -303,9 +303,21 @@ TEST_F(ResultFilesTest, RequestLogHasALinePerRequestMatchingItsRecord) {
         << line;
     EXPECT_EQ(int64_t(doc["send_lag"]), int64_t(doc["send_time"]) - int64_t(doc["admit_time"]))
         << line;
+    // A new connection's set-up lies between the send and the first response byte; a reused
+    // connection has none.
+    if (bool(doc["connection_reused"])) {
+      EXPECT_TRUE(doc["connect_start"].is_null()) << line;
+      EXPECT_TRUE(doc["connect_done"].is_null()) << line;
+    } else {
+      ++new_connections;
+      EXPECT_EQ(int64_t(doc["connect_start"]), int64_t(doc["send_time"])) << line;
+      EXPECT_GT(int64_t(doc["connect_done"]), int64_t(doc["connect_start"])) << line;
+      EXPECT_LT(int64_t(doc["connect_done"]), int64_t(doc["first_byte_time"])) << line;
+    }
     ++measured;
   }
   EXPECT_EQ(measured, 9u);
+  EXPECT_GT(new_connections, 0u);  // the measured phase opens its own connections
 }
 
 // The signal comes 2.5 s in: after set-up even in a sanitizer build, while about 2 s long
