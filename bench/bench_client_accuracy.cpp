@@ -13,7 +13,7 @@
 // run. Printed: (peak RSS - baseline) / peak in-flight streams.
 //
 //   bench_client_accuracy                 both scenarios of issue 5
-//   bench_client_accuracy REQUESTS RATE TTFT_MS ITL_MS TOKENS [THREADS]
+//   bench_client_accuracy REQUESTS RATE TTFT_MS ITL_MS TOKENS [THREADS]   (THREADS default 1)
 // The scenarios: 4,000 requests at 800 req/s, --pace 50,20, 64 tokens (~1,000 streams in
 // flight); 13,000 requests at 1,000 req/s, --pace 1000,150, 64 tokens (~10,000 in flight).
 #include <sys/resource.h>
@@ -50,7 +50,10 @@ struct Scenario {
   double rate;
   int ttft_ms, itl_ms;
   int64_t tokens;
-  size_t threads = 2;
+  // One loop: serve-sim's thread needs most of a core on this 2-core machine, and a second
+  // loop competes with it (docs/client-perf.md: at 1,000 streams TTFT error p99 0.9-3.6 ms with
+  // one loop, 8.5 ms with two).
+  size_t threads = 1;
 };
 
 // A field of /proc/self/status in KiB ("VmRSS", "VmHWM").
