@@ -52,6 +52,7 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   settings.finite_rate_open_loop = !f.concurrency && std::isfinite(rate) && !p.load.trace_timing;
   settings.interrupted = phase->driver.interrupted;
   settings.not_sent = phase->driver.not_sent;
+  settings.rounds_dropped = phase->driver.rounds_dropped;
   RateOutcome outcome;
   outcome.metrics = metrics::Aggregate(phase->sent, settings);
   outcome.interrupted = phase->driver.interrupted;

@@ -142,6 +142,7 @@ RunMetrics Aggregate(std::span<const RequestRecord> records, const RunSettings& 
   const std::vector<double> lag_percentiles{50, 99};
   RunMetrics m;
   m.not_sent = settings.not_sent;
+  m.rounds_dropped = settings.rounds_dropped;
 
   std::vector<RequestFigures> figures;
   figures.reserve(records.size());

@@ -26,6 +26,7 @@ struct RunSettings {
   bool finite_rate_open_loop = false;
   bool max_concurrency_set = false;  // --max-concurrency given
   int64_t not_sent = 0;              // requests never sent (interruption)
+  int64_t rounds_dropped = 0;        // session rounds never sent: an earlier round failed
   bool cache_report = false;         // --cache-report
   // Client facts measured outside the records (beyond.md 3); absent when not measured.
   int64_t client_threads = 0;
@@ -62,6 +63,7 @@ struct RunMetrics {
   int64_t failed = 0;     // |F|
   int64_t completed_without_tokens = 0;
   int64_t not_sent = 0;
+  int64_t rounds_dropped = 0;
   std::vector<std::pair<RequestStatus, int64_t>> failures_by_reason;  // non-zero, enum order
 
   int64_t total_input_tokens = 0;

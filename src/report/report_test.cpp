@@ -334,7 +334,7 @@ constexpr const char* kJsonGolden =
     R"(, "base_url": "http://127.0.0.1:8000", "endpoint": "/v1/completions")"
     R"(, "num_prompts": 5, "burstiness": 1.0, "closed_loop_concurrency": null)"
     R"(, "failed": 1, "failures_by_reason": {"truncated": 1})"
-    R"(, "completed_without_tokens": 0, "not_sent": 0, "min_e2e_latency_ms": 300.0)"
+    R"(, "completed_without_tokens": 0, "not_sent": 0, "rounds_dropped": 0, "min_e2e_latency_ms": 300.0)"
     R"(, "max_e2e_latency_ms": 800.0, "min_ttft_ms": 20.0, "max_ttft_ms": 80.0)"
     R"(, "min_tpot_ms": 12.0, "max_tpot_ms": 19.0, "min_itl_ms": 1.0)"
     R"(, "max_itl_ms": 40.0, "mean_itl_per_token_ms": 15.0)"

@@ -198,6 +198,7 @@ std::string RenderResultLine(const RunInfo& info, const metrics::RunMetrics& m,
   w.EndObject();
   w.Key("completed_without_tokens").Int(m.completed_without_tokens);
   w.Key("not_sent").Int(m.not_sent);
+  w.Key("rounds_dropped").Int(m.rounds_dropped);
   w.Key("min_e2e_latency_ms").Double(m.e2e.min);
   w.Key("max_e2e_latency_ms").Double(m.e2e.max);
   w.Key("min_ttft_ms").Double(m.ttft.min);

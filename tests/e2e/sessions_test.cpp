@@ -51,6 +51,60 @@ class SessionsE2eTest : public ::testing::Test {
   }
 };
 
+TEST_F(SessionsE2eTest, AFailedRoundDropsTheRestOfItsSession) {
+  // Two conversations of three rounds; serve-sim fails every generation request, so each
+  // session ends at its first round and its two later rounds are never sent.
+  std::string data = testing::TempPath("sessions-e2e", "dropped.json");
+  {
+    std::ofstream out(data);
+    out << "[";
+    for (int c = 0; c < 2; ++c) {
+      out << (c ? "," : "") << "{\"id\":\"d" << c << "\",\"conversations\":[";
+      for (int r = 0; r < 3; ++r) {
+        out << (r ? "," : "") << "{\"from\":\"human\",\"value\":\"question number " << r
+            << "\"},{\"from\":\"gpt\",\"value\":\"answer number " << r << "\"}";
+      }
+      out << "]}";
+    }
+    out << "]";
+  }
+  SimProcess sim({"--instant", "--family", "vllm", "--fault", "http-5xx"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = testing::TempPath("sessions-e2e", "dropped.jsonl");
+  std::remove(jsonl.c_str());
+  ProcessResult r = RunServebench({"run",
+                                   "--base-url",
+                                   sim.base_url(),
+                                   "--backend",
+                                   "vllm-chat",
+                                   "--tokenizer",
+                                   testing::TokenizerFixture(),
+                                   "--dataset-name",
+                                   "sharegpt",
+                                   "--dataset-path",
+                                   data,
+                                   "--multi-turn",
+                                   "--disable-shuffle",
+                                   "--num-prompts",
+                                   "2",
+                                   "--sharegpt-output-len",
+                                   "4",
+                                   "--warmup-requests",
+                                   "0",
+                                   "--output-file",
+                                   jsonl,
+                                   "--disable-tqdm",
+                                   "--ready-check-timeout-sec",
+                                   "5"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  testing::LastJsonLine last(jsonl);
+  simdjson::dom::element doc = last.element();
+  EXPECT_EQ(int64_t(doc["completed"]), 0) << last.line();
+  EXPECT_EQ(int64_t(doc["failed"]), 2) << last.line();
+  EXPECT_EQ(int64_t(doc["rounds_dropped"]), 4) << last.line();
+  EXPECT_EQ(int64_t(doc["not_sent"]), 0) << last.line();
+}
+
 TEST_F(SessionsE2eTest, MultiTurnRoundsCarryTheGeneratedHistoryAndKeepTheTurnGap) {
   // Three conversations of three rounds each (human, gpt, human, gpt, human, gpt).
   const std::vector<std::vector<std::string>> users = {
