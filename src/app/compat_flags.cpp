@@ -161,12 +161,20 @@ void LogSetUp(const RunFlags& f, std::string_view url, std::string_view model,
   if (f.log_level.empty()) return;
   auto level = ParseLogLevel(f.log_level);
   if (!level || *level > LogLevel::kInfo) return;
+  // Credentials in the URL (http://user:secret@host/...) are not printed.
+  std::string shown(url);
+  if (size_t scheme = shown.find("://"); scheme != std::string::npos) {
+    size_t host = scheme + 3;
+    size_t at = shown.find('@', host);
+    if (at != std::string::npos && at < shown.find('/', host))
+      shown.replace(host, at - host, "***");
+  }
   std::string lines = fmt::format(
       "servebench run: info: request URL {}\n"
       "servebench run: info: model {}\n"
       "servebench run: info: tokenizer {}\n"
       "servebench run: info: {} requests built\n",
-      url, model, f.skip_tokenizer_init ? "none (--skip-tokenizer-init)" : tokenizer_name,
+      shown, model, f.skip_tokenizer_init ? "none (--skip-tokenizer-init)" : tokenizer_name,
       bodies.size());
   if (*level == LogLevel::kDebug && !bodies.empty()) {
     lines += fmt::format("servebench run: debug: first request body {}\n", bodies.front());
@@ -177,7 +185,8 @@ void LogSetUp(const RunFlags& f, std::string_view url, std::string_view model,
 void PrintRequests(std::span<const dataset::WorkloadRow> rows,
                    std::span<const metrics::RequestRecord> records) {
   std::string text = report::RenderPrintedRequests(records, [&](const metrics::RequestRecord& r) {
-    size_t index = static_cast<size_t>(r.index);
+    // A multi-turn round's record index counts rounds; its row is its session.
+    size_t index = static_cast<size_t>(r.session ? *r.session : r.index);
     return index < rows.size() ? PromptText(rows[index], r) : std::string();
   });
   std::fwrite(text.data(), 1, text.size(), stdout);

@@ -228,6 +228,9 @@ int RunBenchmark(const RunFlags& f) {
   action.sa_handler = OnSignal;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  // `servebench run --print-requests | head` closes stdout early: the result files written
+  // after the console output must not be lost to SIGPIPE (writes to the pipe fail instead).
+  signal(SIGPIPE, SIG_IGN);
 
   auto prepared = Validate(f);
   if (!prepared) return Fail(kExitBadInput, prepared.error().message);

@@ -7,17 +7,22 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <list>
 #include <map>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "tests/support/http_client.h"
+#include "tests/support/run_args.h"
 #include "tests/support/servebench_process.h"
 #include "tests/support/sim_process.h"
 #include "tests/support/test_files.h"
@@ -45,28 +50,11 @@ class ResultFilesTest : public ::testing::Test {
   static std::vector<std::string> Args(const std::string& base_url, const std::string& jsonl,
                                        int prompts, const std::vector<std::string>& more,
                                        int output = 4) {
-    std::vector<std::string> args = {"run",
-                                     "--base-url",
-                                     base_url,
-                                     "--tokenizer",
-                                     testing::TokenizerFixture(),
-                                     "--dataset-name",
-                                     "random-ids",
-                                     "--num-prompts",
-                                     std::to_string(prompts),
-                                     "--random-input-len",
-                                     "16",
-                                     "--random-output-len",
-                                     std::to_string(output),
-                                     "--random-range-ratio",
-                                     "1.0",
-                                     "--output-file",
-                                     jsonl,
-                                     "--disable-tqdm",
-                                     "--ready-check-timeout-sec",
-                                     "5"};
+    std::vector<std::string> args = {
+        "--num-prompts",       std::to_string(prompts), "--random-input-len",   "16",
+        "--random-output-len", std::to_string(output),  "--random-range-ratio", "1.0"};
     args.insert(args.end(), more.begin(), more.end());
-    return args;
+    return testing::SmallRunArgs(base_url, jsonl, args);
   }
 
   static std::vector<std::string> FilesIn(const std::string& dir) {
@@ -320,8 +308,9 @@ TEST_F(ResultFilesTest, RequestLogHasALinePerRequestMatchingItsRecord) {
   EXPECT_GT(new_connections, 0u);  // the measured phase opens its own connections
 }
 
-// The signal comes 2.5 s in: after set-up even in a sanitizer build, while about 2 s long
-// requests are in flight.
+// The signal comes once serve-sim reports requests running (its /metrics), not after a fixed
+// delay: set-up takes seconds in a sanitizer build on a loaded machine. Requests are about 2 s
+// long, so some are still in flight after the 0.2 s drain.
 TEST_F(ResultFilesTest, InterruptedRunStillWritesBothFiles) {
   SimProcess sim({"--pace", "20,50", "--family", "vllm"});
   ASSERT_TRUE(sim.ok());
@@ -333,7 +322,19 @@ TEST_F(ResultFilesTest, InterruptedRunStillWritesBothFiles) {
            {"--backend", "vllm", "--request-rate", "20", "--disable-warmup", "--drain-timeout",
             "0.2", "--save-result", "--result-dir", dir, "--request-log", log},
            40),
-      30000, [](pid_t pid) { kill(pid, SIGINT); }, 2500);
+      30000,
+      [&sim](pid_t pid) {
+        testing::HttpClient client(sim.port());
+        for (int i = 0; i < 400; ++i) {  // at most 20 s
+          std::string body = client.Get("/metrics").body;
+          size_t at = body.find("vllm:num_requests_running{");
+          size_t value = at == std::string::npos ? at : body.find("} ", at);
+          if (value != std::string::npos && std::atoi(body.c_str() + value + 2) >= 3) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        kill(pid, SIGINT);
+      },
+      1);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   std::vector<std::string> files = FilesIn(dir);
   ASSERT_EQ(files.size(), 1u);
