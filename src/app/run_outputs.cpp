@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "app/profile_table.h"
+#include "common/local_time.h"
 #include "common/version.h"
 #include "report/console.h"
 #include "report/csv.h"
@@ -81,22 +82,16 @@ report::RunInfo MakeRunInfo(const RunFlags& f, const Prepared& p, double rate) {
 }
 
 std::string StampStart(report::RunInfo& info, int64_t start_unix_ns) {
-  time_t seconds = static_cast<time_t>(start_unix_ns / 1'000'000'000);
-  tm local{};
-  localtime_r(&seconds, &local);
-  char date[64], zone[8], md[8];
-  strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &local);
-  strftime(zone, sizeof zone, "%z", &local);
-  strftime(md, sizeof md, "%m%d", &local);
+  const std::string zone = FormatLocalTime(start_unix_ns, "%z");
   std::string_view z = zone;
-  info.date = std::string(date);
+  info.date = FormatLocalTime(start_unix_ns, "%Y-%m-%dT%H:%M:%S");
   if (z.size() == 5) {
     info.date.append(z.substr(0, 3)).append(":").append(z.substr(3));
   } else {
     info.date.append(z);
   }
   info.start_unix_ns = start_unix_ns;
-  return md;
+  return FormatLocalTime(start_unix_ns, "%m%d");
 }
 
 std::string OutputFileName(const RunFlags& f, const report::RunInfo& info,

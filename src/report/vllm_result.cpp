@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "common/local_time.h"
 #include "report/json_writer.h"
 #include "report/result_keys.h"
 
@@ -120,12 +121,7 @@ std::string VllmResultFileName(const RunInfo& info, const VllmResultOptions& o,
 }
 
 std::string VllmTimestamp(int64_t unix_ns) {
-  time_t seconds = static_cast<time_t>(unix_ns / 1'000'000'000);
-  tm local{};
-  localtime_r(&seconds, &local);
-  char stamp[32];
-  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
-  return stamp;
+  return FormatLocalTime(unix_ns, "%Y%m%d-%H%M%S");
 }
 
 Status WriteVllmResultFile(const std::string& path, std::string_view object, bool append) {

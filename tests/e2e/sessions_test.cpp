@@ -37,6 +37,57 @@ class SessionsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override { testing::RequireTokenizerFixture(); }
 
+  // A ShareGPT file of one conversation per entry of `users`: each user turn followed by the
+  // reply "a dataset reply number R".
+  static std::string WriteConversations(std::string_view name,
+                                        const std::vector<std::vector<std::string>>& users) {
+    std::string path = testing::TempPath("sessions-e2e", name);
+    std::ofstream out(path);
+    out << "[";
+    for (size_t c = 0; c < users.size(); ++c) {
+      out << (c ? "," : "") << "{\"id\":\"c" << c << "\",\"conversations\":[";
+      for (size_t r = 0; r < users[c].size(); ++r) {
+        out << (r ? "," : "") << "{\"from\":\"human\",\"value\":\"" << users[c][r]
+            << "\"},{\"from\":\"gpt\",\"value\":\"a dataset reply number " << r << "\"}";
+      }
+      out << "]}";
+    }
+    out << "]";
+    return path;
+  }
+
+  // A multi-turn vllm-chat run of the first `sessions` conversations of `data`, in file order,
+  // each round asking for `output_len` tokens; then `more`.
+  static std::vector<std::string> MultiTurnArgs(const std::string& base_url,
+                                                const std::string& data, const std::string& jsonl,
+                                                int sessions, int64_t output_len,
+                                                const std::vector<std::string>& more) {
+    std::vector<std::string> args = {"run",
+                                     "--base-url",
+                                     base_url,
+                                     "--backend",
+                                     "vllm-chat",
+                                     "--tokenizer",
+                                     testing::TokenizerFixture(),
+                                     "--dataset-name",
+                                     "sharegpt",
+                                     "--dataset-path",
+                                     data,
+                                     "--multi-turn",
+                                     "--disable-shuffle",
+                                     "--num-prompts",
+                                     std::to_string(sessions),
+                                     "--sharegpt-output-len",
+                                     std::to_string(output_len),
+                                     "--output-file",
+                                     jsonl,
+                                     "--disable-tqdm",
+                                     "--ready-check-timeout-sec",
+                                     "5"};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  }
+
   // request_id -> prompt_tokens as serve-sim counted them (words of every message).
   static std::map<std::string, int64_t> TracePrompts(const std::string& path) {
     std::map<std::string, int64_t> out;
@@ -54,48 +105,15 @@ class SessionsE2eTest : public ::testing::Test {
 TEST_F(SessionsE2eTest, AFailedRoundDropsTheRestOfItsSession) {
   // Two conversations of three rounds; serve-sim fails every generation request, so each
   // session ends at its first round and its two later rounds are never sent.
-  std::string data = testing::TempPath("sessions-e2e", "dropped.json");
-  {
-    std::ofstream out(data);
-    out << "[";
-    for (int c = 0; c < 2; ++c) {
-      out << (c ? "," : "") << "{\"id\":\"d" << c << "\",\"conversations\":[";
-      for (int r = 0; r < 3; ++r) {
-        out << (r ? "," : "") << "{\"from\":\"human\",\"value\":\"question number " << r
-            << "\"},{\"from\":\"gpt\",\"value\":\"answer number " << r << "\"}";
-      }
-      out << "]}";
-    }
-    out << "]";
-  }
+  std::string data = WriteConversations(
+      "dropped.json", {{"question number zero", "question number one", "question number two"},
+                       {"another question zero", "another one", "another two"}});
   SimProcess sim({"--instant", "--family", "vllm", "--fault", "http-5xx"});
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("sessions-e2e", "dropped.jsonl");
   std::remove(jsonl.c_str());
-  ProcessResult r = RunServebench({"run",
-                                   "--base-url",
-                                   sim.base_url(),
-                                   "--backend",
-                                   "vllm-chat",
-                                   "--tokenizer",
-                                   testing::TokenizerFixture(),
-                                   "--dataset-name",
-                                   "sharegpt",
-                                   "--dataset-path",
-                                   data,
-                                   "--multi-turn",
-                                   "--disable-shuffle",
-                                   "--num-prompts",
-                                   "2",
-                                   "--sharegpt-output-len",
-                                   "4",
-                                   "--warmup-requests",
-                                   "0",
-                                   "--output-file",
-                                   jsonl,
-                                   "--disable-tqdm",
-                                   "--ready-check-timeout-sec",
-                                   "5"});
+  ProcessResult r =
+      RunServebench(MultiTurnArgs(sim.base_url(), data, jsonl, 2, 4, {"--warmup-requests", "0"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   testing::LastJsonLine last(jsonl);
   simdjson::dom::element doc = last.element();
@@ -111,20 +129,7 @@ TEST_F(SessionsE2eTest, MultiTurnRoundsCarryTheGeneratedHistoryAndKeepTheTurnGap
       {"tell me about the sea please", "and the mountains too", "now the deserts please"},
       {"explain how rivers form", "what about lakes then", "and oceans at last"},
       {"describe a forest walk", "what birds live there", "and what do they eat"}};
-  std::string data = testing::TempPath("sessions-e2e", "sharegpt.json");
-  {
-    std::ofstream out(data);
-    out << "[";
-    for (size_t c = 0; c < users.size(); ++c) {
-      out << (c ? "," : "") << "{\"id\":\"c" << c << "\",\"conversations\":[";
-      for (size_t r = 0; r < users[c].size(); ++r) {
-        out << (r ? "," : "") << "{\"from\":\"human\",\"value\":\"" << users[c][r]
-            << "\"},{\"from\":\"gpt\",\"value\":\"a dataset reply number " << r << "\"}";
-      }
-      out << "]}";
-    }
-    out << "]";
-  }
+  std::string data = WriteConversations("sharegpt.json", users);
   std::string trace = testing::TempPath("sessions-e2e", "mt-trace.jsonl");
   std::remove(trace.c_str());
   SimProcess sim({"--instant", "--family", "vllm", "--trace-out", trace});
@@ -133,33 +138,9 @@ TEST_F(SessionsE2eTest, MultiTurnRoundsCarryTheGeneratedHistoryAndKeepTheTurnGap
   std::remove(jsonl.c_str());
   constexpr int64_t kOutput = 5;
   constexpr double kGapS = 0.05;
-  ProcessResult r = RunServebench({"run",
-                                   "--base-url",
-                                   sim.base_url(),
-                                   "--backend",
-                                   "vllm-chat",
-                                   "--tokenizer",
-                                   testing::TokenizerFixture(),
-                                   "--dataset-name",
-                                   "sharegpt",
-                                   "--dataset-path",
-                                   data,
-                                   "--multi-turn",
-                                   "--disable-shuffle",
-                                   "--num-prompts",
-                                   "3",
-                                   "--sharegpt-output-len",
-                                   std::to_string(kOutput),
-                                   "--turn-gap-ms",
-                                   "50",
-                                   "--max-concurrency",
-                                   "2",
-                                   "--output-file",
-                                   jsonl,
-                                   "--output-details",
-                                   "--disable-tqdm",
-                                   "--ready-check-timeout-sec",
-                                   "5"});
+  ProcessResult r = RunServebench(
+      MultiTurnArgs(sim.base_url(), data, jsonl, 3, kOutput,
+                    {"--turn-gap-ms", "50", "--max-concurrency", "2", "--output-details"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   sim.Stop();  // flushes the trace
   testing::LastJsonLine last(jsonl);
