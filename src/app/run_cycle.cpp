@@ -13,6 +13,7 @@
 #include "app/run_outputs.h"
 #include "app/run_timing.h"
 #include "app/server_control.h"
+#include "app/server_figures.h"
 #include "report/console.h"
 
 namespace servebench::app {
@@ -43,9 +44,12 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   load::Schedule rescaled;
   if (rescale) rescaled = load::RescaleSchedule(plan.measured.schedule, p.load, rate);
   const load::Schedule& schedule = rescale ? rescaled : plan.measured.schedule;
+  auto metrics_before = ScrapeServerMetrics(f, p);
   auto phase = RunMeasured(plan.driver, schedule, plan.measured, *p.tokenizer, show_progress, stop);
+  auto metrics_after = metrics_before ? ScrapeServerMetrics(f, p) : std::nullopt;
   if (f.profile) StopProfiler(f, p);
   if (!phase) return std::unexpected(phase.error());
+  ServerInfo server_info = FetchServerInfo(f, p);
   if (f.print_requests) PrintRequests(p.workload.rows, phase->sent);
 
   metrics::RunSettings settings = p.settings;
@@ -53,6 +57,7 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   settings.interrupted = phase->driver.interrupted;
   settings.not_sent = phase->driver.not_sent;
   settings.rounds_dropped = phase->driver.rounds_dropped;
+  settings.rules.accept_length = server_info.accept_length;  // SGLang's ITL correction
   RateOutcome outcome;
   outcome.metrics = metrics::Aggregate(phase->sent, settings);
   outcome.interrupted = phase->driver.interrupted;
@@ -64,6 +69,9 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   DescribeTiming(f, p.load, schedule, info);  // trace rate, ramp-up keys
   info.cache_flushed = cache_flushed;
   info.calibration = calibration;
+  info.server_info_json = server_info.json;
+  info.accept_length = server_info.accept_length;
+  AddMetricsFigures(metrics_before, metrics_after, info);
   if (output_file.empty()) output_file = OutputFileName(f, info, mmdd);
   Status written = WriteOutputs(f, info, outcome.metrics, phase->sent, settings.rules, output_file);
   if (!written) return FailWith(kExitBadInput, written.error().message);

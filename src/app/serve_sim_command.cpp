@@ -64,6 +64,13 @@ std::string Resolve(ServeSimFlags& f) {
     }
     f.options.accept_length = value;
   }
+  if (f.options.spec_draft_tokens) {
+    if (!f.options.accept_length) return "--spec-draft-tokens: needs --accept-length";
+    if (*f.options.accept_length > *f.options.spec_draft_tokens + 1) {
+      return "--spec-draft-tokens " + std::to_string(*f.options.spec_draft_tokens) +
+             ": expected at least --accept-length - 1";
+    }
+  }
   return "";
 }
 
@@ -127,6 +134,10 @@ void AddServeSimCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_flag("--trt-accumulate", o.trt_accumulate, "Triton text_output is cumulative");
   cmd->add_option("--accept-length", flags->accept_length,
                   "Speculative-decoding accept length reported by /server_info and /metrics");
+  cmd->add_option("--spec-draft-tokens", o.spec_draft_tokens,
+                  "Draft tokens per draft in vLLM's spec-decode counters (default: "
+                  "ceil(accept length - 1))")
+      ->check(CLI::Range(1, 64));
 
   cmd->add_option("--fault", flags->faults, "KIND[:P]: inject a fault with probability P")
       ->take_all();

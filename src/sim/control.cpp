@@ -1,7 +1,10 @@
 #include "sim/control.h"
 
+#include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <iterator>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -77,10 +80,20 @@ class MetricsText {
                    name, help, labels_, value);
   }
   void Counter(std::string_view name, std::string_view help, double value) {
-    fmt::format_to(std::back_inserter(out_),
-                   "# HELP {0}_total {1}\n# TYPE {0}_total counter\n{0}_total{{{2}}} {3}\n"
-                   "{0}_created{{{2}}} {4}\n",
-                   name, help, labels_, value, static_cast<double>(created_));
+    CounterSeries(name, help, {}, {value});
+  }
+  // One counter family whose series differ by `label` (values[k] under label="k"); without a
+  // label, a single series.
+  void CounterSeries(std::string_view name, std::string_view help, std::string_view label,
+                     const std::vector<double>& values) {
+    auto it = std::back_inserter(out_);
+    fmt::format_to(it, "# HELP {0}_total {1}\n# TYPE {0}_total counter\n", name, help);
+    for (size_t k = 0; k < values.size(); ++k) {
+      std::string labels = labels_;
+      if (!label.empty()) labels += fmt::format(R"(,{}="{}")", label, k);
+      fmt::format_to(it, "{0}_total{{{1}}} {2}\n{0}_created{{{1}}} {3}\n", name, labels, values[k],
+                     static_cast<double>(created_));
+    }
   }
   std::string Take() { return fmt::to_string(out_); }
 
@@ -89,6 +102,12 @@ class MetricsText {
   int64_t created_;
   fmt::memory_buffer out_;
 };
+
+// --spec-draft-tokens, else the fewest draft tokens that can reach the accept length.
+int SpecDraftTokens(const SimOptions& o) {
+  if (o.spec_draft_tokens) return *o.spec_draft_tokens;
+  return std::max(1, static_cast<int>(std::ceil(o.accept_length.value_or(1) - 1)));
+}
 
 std::string Metrics(Family family, ServerState& state) {
   const SimOptions& o = state.options;
@@ -134,14 +153,23 @@ std::string Metrics(Family family, ServerState& state) {
       m.Counter("vllm:generation_tokens", "Number of generation tokens processed.", generated);
       m.Counter("vllm:request_success", "Count of successfully processed requests.", succeeded);
       if (o.accept_length) {
-        // One draft per generated event of `tokens_per_event` tokens, of which accept_length - 1
-        // draft tokens were accepted on average; drafts propose tokens_per_event tokens.
-        double drafts = generated / std::max(1.0, *o.accept_length);
-        double accepted = drafts * (*o.accept_length - 1.0);
-        double draft_tokens = drafts * std::max(1, o.tokens_per_event);
+        // Each draft proposes K tokens and yields accept_length tokens (accept_length - 1 drafted
+        // ones accepted), so drafts = generated / accept_length. Positions fill in order: the
+        // first ⌊accept_length - 1⌋ are always accepted, the next one by the fraction left.
+        const double a = *o.accept_length;
+        const int k_tokens = SpecDraftTokens(o);
+        const double drafts = generated / a;
+        std::vector<double> per_position;
+        for (int k = 0; k < k_tokens; ++k) {
+          per_position.push_back(drafts * std::clamp(a - 1 - k, 0.0, 1.0));
+        }
         m.Counter("vllm:spec_decode_num_drafts", "Number of spec decoding drafts.", drafts);
-        m.Counter("vllm:spec_decode_num_draft_tokens", "Number of draft tokens.", draft_tokens);
-        m.Counter("vllm:spec_decode_num_accepted_tokens", "Number of accepted tokens.", accepted);
+        m.Counter("vllm:spec_decode_num_draft_tokens", "Number of draft tokens.",
+                  drafts * k_tokens);
+        m.Counter("vllm:spec_decode_num_accepted_tokens", "Number of accepted tokens.",
+                  drafts * (a - 1));
+        m.CounterSeries("vllm:spec_decode_num_accepted_tokens_per_pos",
+                        "Accepted tokens per draft position.", "position", per_position);
       }
       return m.Take();
     }

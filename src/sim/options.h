@@ -78,6 +78,8 @@ struct SimOptions {
   int eos_mean_tokens = 128;  // mean output length when ignore_eos is false
   bool trt_accumulate = false;
   std::optional<double> accept_length;
+  // Draft tokens per speculative draft in the vLLM spec-decode counters (--spec-draft-tokens).
+  std::optional<int> spec_draft_tokens;
   uint64_t seed = 0;
 
   std::vector<Fault> faults;

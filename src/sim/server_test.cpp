@@ -155,6 +155,43 @@ TEST_F(SimServerTest, ControlRoutes) {
   EXPECT_TRUE(flushed.body.starts_with("Cache flushed.\n"));
 }
 
+TEST_F(SimServerTest, SpecDecodeCountersFollowAcceptLength) {
+  SimOptions o = Instant();
+  o.family = Family::kVllm;
+  o.accept_length = 2.5;
+  o.spec_draft_tokens = 3;
+  StartServer(o);
+  auto reply = client_->Post(
+      "/v1/completions",
+      R"({"model":"serve-sim","prompt":"a","max_tokens":10,"stream":true,"ignore_eos":true})");
+  ASSERT_EQ(reply.status, 200);
+  // The session counts the tokens a moment after the client has the last byte.
+  std::string body;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    body = client_->Get("/metrics").body;
+    if (body.find(R"(vllm:generation_tokens_total{engine="0",model_name="serve-sim"} 10)") !=
+        std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // 10 tokens at 2.5 per draft: 4 drafts of 3 tokens, 6 accepted (4 at position 0, 2 at 1).
+  const std::string labels = R"({engine="0",model_name="serve-sim")";
+  for (std::string line : {"vllm:spec_decode_num_drafts_total" + labels + "} 4\n",
+                           "vllm:spec_decode_num_draft_tokens_total" + labels + "} 12\n",
+                           "vllm:spec_decode_num_accepted_tokens_total" + labels + "} 6\n",
+                           std::string("# TYPE vllm:spec_decode_num_accepted_tokens_per_pos_total "
+                                       "counter\n"),
+                           "vllm:spec_decode_num_accepted_tokens_per_pos_total" + labels +
+                               R"(,position="0"} 4)" + "\n",
+                           "vllm:spec_decode_num_accepted_tokens_per_pos_total" + labels +
+                               R"(,position="1"} 2)" + "\n",
+                           "vllm:spec_decode_num_accepted_tokens_per_pos_total" + labels +
+                               R"(,position="2"} 0)" + "\n"}) {
+    EXPECT_NE(body.find(line), std::string::npos) << line << "\n" << body;
+  }
+}
+
 TEST_F(SimServerTest, FlushRefusesWhileRequestsRunAndMetricsCount) {
   SimOptions o;
   o.pace_ttft_ms = 300;
