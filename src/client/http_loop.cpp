@@ -231,6 +231,7 @@ void HttpLoop::RunDue(int64_t now) {
       outcome.code = CURLE_ABORTED_BY_CALLBACK;
       outcome.end_ns = now;
       outcome.aborted = true;
+      ReadConnection(t.call, outcome);
       End(t.call, outcome);
     }
   }
@@ -265,13 +266,11 @@ void HttpLoop::CollectDone(Shard& shard, int64_t now) {
     HttpCall* call = nullptr;
     curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &call);
     CURLcode code = message->data.result;
-    long connects = 0;
-    curl_easy_getinfo(message->easy_handle, CURLINFO_NUM_CONNECTS, &connects);
     curl_multi_remove_handle(shard.multi, message->easy_handle);
     HttpOutcome outcome;
     outcome.code = code;
     outcome.end_ns = now;
-    outcome.reused_connection = connects == 0;
+    outcome.reused_connection = ReadConnection(call, outcome) == 0;
     if (code != CURLE_OK && outcome.reused_connection && !call->got_bytes_ && !call->retried_ &&
         !call->abort_ && IsIdleCloseRace(code)) {
       // Exactly one retry, on a new connection; the original send time stays.
@@ -286,13 +285,9 @@ void HttpLoop::CollectDone(Shard& shard, int64_t now) {
   }
 }
 
-void HttpLoop::End(HttpCall* call, HttpOutcome& outcome) {
-  long status = 0;
-  curl_easy_getinfo(call->easy_, CURLINFO_RESPONSE_CODE, &status);
-  outcome.status = status;
-  outcome.retried = call->retried_;
-  // Two lookups in the handle's counters at the end of a transfer (no clock reading): libcurl
-  // measures the connect time from the start of the transfer.
+long HttpLoop::ReadConnection(HttpCall* call, HttpOutcome& outcome) {
+  // Lookups in the handle's counters when a transfer ends (no clock reading): libcurl measures
+  // the connect time from the start of the transfer.
   long connects = 0;
   curl_easy_getinfo(call->easy_, CURLINFO_NUM_CONNECTS, &connects);
   if (connects > 0 || outcome.code == CURLE_COULDNT_CONNECT) {
@@ -303,6 +298,14 @@ void HttpLoop::End(HttpCall* call, HttpOutcome& outcome) {
       outcome.connect_done_ns = call->transfer_start_ns_ + static_cast<int64_t>(connect_us) * 1000;
     }
   }
+  return connects;
+}
+
+void HttpLoop::End(HttpCall* call, HttpOutcome& outcome) {
+  long status = 0;
+  curl_easy_getinfo(call->easy_, CURLINFO_RESPONSE_CODE, &status);
+  outcome.status = status;
+  outcome.retried = call->retried_;
   outcome.error = call->error_[0] != '\0' ? std::string_view(call->error_)
                                           : std::string_view(curl_easy_strerror(outcome.code));
   idle_easies_.push_back(call->easy_);
@@ -437,6 +440,7 @@ void HttpLoop::Run() {
     outcome.code = CURLE_ABORTED_BY_CALLBACK;
     outcome.end_ns = now;
     outcome.stopped = true;
+    ReadConnection(call, outcome);
     End(call, outcome);
   }
 }

@@ -160,6 +160,9 @@ class HttpLoop {
   Status InitShard(Shard& shard);
   void SocketAction(Shard& shard, curl_socket_t fd, int flags, int64_t now);
   void CollectDone(Shard& shard, int64_t now);
+  // Fills `outcome`'s connect times from the call's handle; returns libcurl's count of new
+  // connections of the transfer (0: a pooled one was reused).
+  static long ReadConnection(HttpCall* call, HttpOutcome& outcome);
   void End(HttpCall* call, HttpOutcome& outcome);
   void Forget(HttpCall* call);  // removes `call` from running_
   void DrainInbox();
