@@ -12,8 +12,10 @@
 // per stream); the high-water mark is reset then (/proc/self/clear_refs) and read after the
 // run. Printed: (peak RSS - baseline) / peak in-flight streams.
 //
-//   bench_client_accuracy                 both scenarios of issue 5
-//   bench_client_accuracy REQUESTS RATE TTFT_MS ITL_MS TOKENS [THREADS]   (THREADS default 1)
+//   bench_client_accuracy [--stamps=user|kernel|both]              both scenarios of issue 5
+//   bench_client_accuracy [--stamps=...] REQUESTS RATE TTFT_MS ITL_MS TOKENS [THREADS]
+// THREADS defaults to 1. Each scenario runs with user-space read stamps and with kernel receive
+// stamps (--kernel-timestamps, spec/beyond.md 12) unless --stamps picks one.
 // The scenarios: 4,000 requests at 800 req/s, --pace 50,20, 64 tokens (~1,000 streams in
 // flight); 13,000 requests at 1,000 req/s, --pace 1000,150, 64 tokens (~10,000 in flight).
 #include <sys/resource.h>
@@ -25,10 +27,12 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -54,6 +58,7 @@ struct Scenario {
   // loop competes with it (docs/client-perf.md: at 1,000 streams TTFT error p99 0.9-3.6 ms with
   // one loop, 8.5 ms with two).
   size_t threads = 1;
+  bool kernel_timestamps = false;  // --kernel-timestamps: kernel arrival times as read stamps
 };
 
 // A field of /proc/self/status in KiB ("VmRSS", "VmHWM").
@@ -163,6 +168,8 @@ bool Run(const Scenario& s) {
   options.request_id_prefix = "acc-";
   options.threads = s.threads;
   options.http.timeout_ms = 600'000;
+  options.http.kernel_timestamps = s.kernel_timestamps;
+  options.call.kernel_timestamps = s.kernel_timestamps;
   options.call.reader.style = backend.style;
   load::LoadOptions load_options;
   load_options.request_rate = s.rate;
@@ -170,8 +177,9 @@ bool Run(const Scenario& s) {
 
   std::printf(
       "\naccuracy: %zu requests, Poisson %.0f req/s, --pace %s, %lld tokens, %zu client "
-      "threads, vLLM completions\n",
-      s.requests, s.rate, pace, static_cast<long long>(s.tokens), s.threads);
+      "threads, vLLM completions, %s read stamps\n",
+      s.requests, s.rate, pace, static_cast<long long>(s.tokens), s.threads,
+      s.kernel_timestamps ? "kernel" : "user-space");
   std::printf("  load average before  %s", [] {
     static char buf[128] = {};
     std::ifstream("/proc/loadavg").getline(buf, sizeof buf - 1);
@@ -241,6 +249,7 @@ bool Run(const Scenario& s) {
   // set-up included) and first-token delivery (client read - server write).
   std::vector<double> ttft_err_us, itl_err_us, lag_us, request_delivery_us, token_delivery_us;
   std::vector<double> delivery_reused_us, delivery_new_us;  // by connection
+  std::vector<double> socket_wait_us;  // kernel stamps: how long the bytes waited for the client
   const int64_t t0 = result->t0;
   size_t ok = 0, matched = 0, mismatched = 0, events = 0;
   for (const metrics::RequestRecord& r : records) {
@@ -248,6 +257,8 @@ bool Run(const Scenario& s) {
     if (!r.ok()) continue;
     ++ok;
     events += r.event_times.size();
+    for (int32_t wait : r.event_socket_waits_ns)
+      socket_wait_us.push_back(static_cast<double>(wait) / 1e3);
     auto it = truth.find(r.request_id);
     if (it == truth.end() || it->second.token_us.size() != r.event_times.size() ||
         r.event_times.empty()) {
@@ -293,6 +304,7 @@ bool Run(const Scenario& s) {
   PrintDistribution("   on a reused conn.", delivery_reused_us);
   PrintDistribution("   on a new conn.", delivery_new_us);
   PrintDistribution(" of TTFT: 1st token", token_delivery_us);
+  if (s.kernel_timestamps) PrintDistribution("socket wait", socket_wait_us);
   std::printf("  peak in flight       %lld streams\n", static_cast<long long>(peak_in_flight));
   std::printf("  RSS baseline         %.1f MiB (before RunPhase: records, bodies)\n",
               static_cast<double>(baseline_kib) / 1024);
@@ -324,6 +336,13 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &limit);
     std::printf("RLIMIT_NOFILE %llu\n", static_cast<unsigned long long>(limit.rlim_cur));
   }
+  // --stamps user|kernel|both (default both): which read stamps each scenario runs with.
+  std::string stamps = "both";
+  if (argc >= 2 && std::string_view(argv[1]).starts_with("--stamps=")) {
+    stamps = argv[1] + std::strlen("--stamps=");
+    --argc;
+    ++argv;
+  }
   std::vector<Scenario> scenarios;
   if (argc >= 6) {
     Scenario s{std::strtoul(argv[1], nullptr, 10), std::strtod(argv[2], nullptr),
@@ -335,7 +354,10 @@ int main(int argc, char** argv) {
     scenarios.push_back({13000, 1000, 1000, 150, 64});
   }
   bool all = true;
-  for (const Scenario& s : scenarios)
-    all = Run(s) && all;
+  for (Scenario s : scenarios) {
+    if (stamps != "kernel") all = Run(s) && all;
+    s.kernel_timestamps = true;
+    if (stamps != "user") all = Run(s) && all;
+  }
   return all ? 0 : 1;
 }

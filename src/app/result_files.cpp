@@ -57,6 +57,7 @@ Expected<std::unique_ptr<ResultFiles>> ResultFiles::Open(const RunFlags& f) {
   files->result_dir_ = f.result_dir;
   files->result_filename_ = f.result_filename;
   files->lora_names_ = f.lora_names;
+  files->kernel_timestamps_ = f.kernel_timestamps;
   if (files->save_result_) {
     if (Status s = CheckResultDirectory(f.result_dir, f.result_filename); !s) {
       return std::unexpected(s.error());
@@ -73,7 +74,8 @@ Expected<std::unique_ptr<ResultFiles>> ResultFiles::Open(const RunFlags& f) {
 Status ResultFiles::LogRequests(std::string_view phase, double rate,
                                 std::span<const metrics::RequestRecord> sent) {
   if (!request_log_) return Ok();
-  return request_log_->Append(sent, report::RequestLogContext{phase, rate, lora_names_});
+  return request_log_->Append(
+      sent, report::RequestLogContext{phase, rate, lora_names_, kernel_timestamps_});
 }
 
 Status ResultFiles::WriteMeasured(const report::RunInfo& info, const metrics::RunMetrics& m,

@@ -53,6 +53,7 @@ class ResultFiles {
   std::string result_filename_;
   report::VllmResultOptions options_;
   std::vector<std::string> lora_names_;
+  bool kernel_timestamps_ = false;
   std::optional<report::RequestLog> request_log_;
   std::set<std::string> written_;  // result files this run has written already
 };

@@ -32,6 +32,8 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option(Names("--header"), f->headers, "Extra request headers K=V");
   cmd->add_flag(Names("--insecure"), f->insecure, "Skip TLS certificate verification");
   cmd->add_flag(Names("--http2"), f->http2, "HTTP/2");
+  cmd->add_flag(Names("--kernel-timestamps"), f->kernel_timestamps,
+                "Stamp reads with the kernel's receive time (SO_TIMESTAMPNS)");
   cmd->add_option(Names("--request-timeout"), f->request_timeout_s, "Seconds per request (21600)");
   cmd->add_option(Names("--request-id-prefix"), f->request_id_prefix, "X-Request-Id prefix");
   cmd->add_option(Names("--ready-check-timeout-sec,--ready-check-timeout"),

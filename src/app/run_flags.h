@@ -31,6 +31,7 @@ struct RunFlags {
   bool trt_accumulated_text = false;
   int64_t client_threads = 0;  // 0: cores, at most 4
   double drain_timeout_s = 5;
+  bool kernel_timestamps = false;  // read stamps from the kernel (spec/beyond.md 12)
 
   // Model and tokenizer.
   std::string model;

@@ -30,6 +30,7 @@
 #include "app/run_timing.h"
 #include "app/run_workload.h"
 #include "app/sweep_rates.h"
+#include "client/receive_stamps.h"
 #include "client/run_driver.h"
 #include "dataset/warmup_row.h"
 #include "load/request_choices.h"
@@ -112,6 +113,9 @@ Expected<Prepared> Validate(const RunFlags& f) {
   p.rate = p.load.request_rate;  // inf under trace timing
   if (Status s = load::ValidateLoadOptions(p.load); !s) return std::unexpected(s.error());
   if (f.client_threads < 0) return MakeError("--client-threads: expected >= 0");
+  if (f.kernel_timestamps) {
+    if (Status s = client::CheckKernelTimestamps(); !s) return std::unexpected(s.error());
+  }
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   p.threads = f.client_threads > 0 ? f.client_threads : std::min<int64_t>(cores, 4);
   if (f.done_grace_ms < 0) return MakeError("--done-grace-ms: expected >= 0");
@@ -176,6 +180,7 @@ Expected<Prepared> Validate(const RunFlags& f) {
   s.finite_rate_open_loop = !f.concurrency && std::isfinite(p.rate);
   s.max_concurrency_set = f.max_concurrency.has_value();
   s.client_threads = p.threads;
+  s.kernel_timestamps = f.kernel_timestamps;
   return p;
 }
 

@@ -30,6 +30,9 @@ uint64_t SocketTag(uint32_t shard, curl_socket_t fd) {
 // curl_multi_socket_action and hand the bytes of that event's read to the calls.
 thread_local int64_t tls_read_ns = 0;
 
+// libcurl's read size per transfer (CURLOPT_BUFFERSIZE), and what a kernel-timestamp peek covers.
+constexpr size_t kReadBufferBytes = 16 * 1024;
+
 void ArmAbsolute(int timer_fd, int64_t ns) {
   itimerspec spec{};
   if (ns > 0) {
@@ -84,6 +87,7 @@ Status HttpLoop::Init() {
     event.data.u64 = tag;
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
   }
+  if (options_.kernel_timestamps) kernel_clock_.emplace(kReadBufferBytes);
   const size_t count = std::max<size_t>(options_.connection_shards, 1);
   for (size_t i = 0; i < count; ++i) {
     shards_.push_back(std::make_unique<Shard>());
@@ -176,7 +180,7 @@ void HttpLoop::Configure(HttpCall* call, bool fresh_connection) {
   // larger buffer saves a few reads of big replies but each handle first-touches more pages
   // (~11 % more client CPU at 256 KiB), and it bounds what a stream can pin: a burst read into
   // a 256 KiB buffer would keep 256 KiB resident per stream at 10,000 streams.
-  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 16L * 1024);
+  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, static_cast<long>(kReadBufferBytes));
   if (options_.timeout_ms > 0) curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options_.timeout_ms);
   curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
                    options_.http2
@@ -244,15 +248,16 @@ void HttpLoop::ArmScheduleTimer() {
   ArmAbsolute(schedule_timer_fd_, next);
 }
 
-void HttpLoop::SocketAction(Shard& shard, curl_socket_t fd, int flags, int64_t now) {
-  tls_read_ns = now;
+void HttpLoop::SocketAction(Shard& shard, curl_socket_t fd, int flags, int64_t read_ns,
+                            int64_t now) {
+  tls_read_ns = read_ns;
   int running = 0;
   curl_multi_socket_action(shard.multi, fd, flags, &running);
   if (!calls_in_read_.empty()) {
     const int64_t parsed = MonotonicNanos();
     for (HttpCall* call : calls_in_read_) {
       call->in_read_ = false;
-      call->OnReadParsed(now, parsed);
+      call->OnReadParsed(read_ns, now, parsed);
     }
     calls_in_read_.clear();
   }
@@ -337,6 +342,7 @@ int HttpLoop::OnSocket(CURL*, curl_socket_t fd, int what, void* user, void* sock
   if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
   if (socket_data == nullptr) {
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
+    if (shard->loop->kernel_clock_) EnableKernelTimestamps(fd);
     // Any non-null marker: this socket is registered.
     curl_multi_assign(shard->multi, fd, shard);
   } else {
@@ -398,7 +404,7 @@ void HttpLoop::Run() {
     for (auto& shard : shards_) {
       if (shard->timeout_now) {
         shard->timeout_now = false;
-        SocketAction(*shard, CURL_SOCKET_TIMEOUT, 0, now);
+        SocketAction(*shard, CURL_SOCKET_TIMEOUT, 0, now, now);
       }
     }
     RunDue(now);
@@ -419,15 +425,23 @@ void HttpLoop::Run() {
       } else if (tag & kCurlTimer) {
         Shard& shard = *shards_[tag & ~kCurlTimer];
         Consume(shard.timer_fd);
-        SocketAction(shard, CURL_SOCKET_TIMEOUT, 0, MonotonicNanos());
+        const int64_t now = MonotonicNanos();
+        SocketAction(shard, CURL_SOCKET_TIMEOUT, 0, now, now);
       } else {
         int flags = 0;
         if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
         if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;
         if (events[i].events & (EPOLLERR | EPOLLHUP)) flags |= CURL_CSELECT_ERR;
+        const auto fd = static_cast<curl_socket_t>(tag & 0xffff'ffffu);
         // The read timestamp: taken before libcurl reads and before anything is parsed.
-        SocketAction(*shards_[tag >> 32], static_cast<curl_socket_t>(tag & 0xffff'ffffu), flags,
-                     MonotonicNanos());
+        int64_t now = 0;
+        std::optional<int64_t> arrival;
+        if (kernel_clock_ && (flags & CURL_CSELECT_IN)) {
+          arrival = kernel_clock_->PendingArrival(fd, &now);
+        } else {
+          now = MonotonicNanos();
+        }
+        SocketAction(*shards_[tag >> 32], fd, flags, arrival.value_or(now), now);
       }
     }
   }

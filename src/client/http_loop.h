@@ -2,9 +2,10 @@
 //
 // A loop starts each request (an HttpCall) at its scheduled monotonic time, to the microsecond:
 // the schedule is a heap served by an absolute timerfd on a thread whose timer slack is 1 ns.
-// Every socket event is stamped with CLOCK_MONOTONIC before libcurl reads from the socket, and
-// every body byte that read delivers is handed to the call with that stamp, on the loop's thread,
-// so that parsing happens beside the read and never waits on another stream.
+// Every socket event is stamped with CLOCK_MONOTONIC before libcurl reads from the socket (or,
+// with kernel_timestamps, with the kernel's arrival time of the bytes pending there), and every
+// body byte that read delivers is handed to the call with that stamp, on the loop's thread, so
+// that parsing happens beside the read and never waits on another stream.
 //
 // Threads: a loop and its calls belong to the thread that runs Run(). Post() and RequestStop()
 // may be called from any thread; everything else is for the loop's thread (the calls' callbacks
@@ -17,11 +18,13 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <queue>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "client/receive_stamps.h"
 #include "common/status.h"
 
 namespace servebench::client {
@@ -39,6 +42,9 @@ struct HttpLoopOptions {
   // (curl_multi_remove_handle, for connect-only connections), so a pool of n connections costs
   // O(n) per request: 106 µs per request at 6,000 connections, measured. Shards bound n.
   size_t connection_shards = 1;
+  // --kernel-timestamps (spec/beyond.md 12): read stamps are the kernel's arrival time of the
+  // bytes (client/receive_stamps.h) instead of the time the loop got to the socket.
+  bool kernel_timestamps = false;
 };
 
 // How a transfer ended.
@@ -83,9 +89,12 @@ class HttpCall {
   virtual bool OnBody(std::string_view bytes, int64_t read_ns) = 0;
   // Every OnBody() of the read stamped `read_ns` has returned; `parsed_ns` is one clock reading
   // taken after them, shared by the calls that read in that socket event (beyond.md 3), so
-  // there is no clock reading per chunk.
-  virtual void OnReadParsed(int64_t read_ns, int64_t parsed_ns) {
+  // there is no clock reading per chunk. `user_read_ns` is when the loop got to the socket:
+  // read_ns itself, unless read_ns is a kernel arrival time (then user_read_ns - read_ns is how
+  // long the bytes waited for the client).
+  virtual void OnReadParsed(int64_t read_ns, int64_t user_read_ns, int64_t parsed_ns) {
     (void)read_ns;
+    (void)user_read_ns;
     (void)parsed_ns;
   }
   virtual void OnEnd(const HttpOutcome& outcome) = 0;
@@ -158,7 +167,8 @@ class HttpLoop {
   void RunDue(int64_t now);
   void ArmScheduleTimer();
   Status InitShard(Shard& shard);
-  void SocketAction(Shard& shard, curl_socket_t fd, int flags, int64_t now);
+  // `read_ns` stamps the bytes this action reads; `now` is when the loop got to the socket.
+  void SocketAction(Shard& shard, curl_socket_t fd, int flags, int64_t read_ns, int64_t now);
   void CollectDone(Shard& shard, int64_t now);
   // Fills `outcome`'s connect times from the call's handle; returns libcurl's count of new
   // connections of the transfer (0: a pooled one was reused).
@@ -178,6 +188,7 @@ class HttpLoop {
   std::vector<HttpCall*> calls_in_read_;  // calls given body bytes by the current socket event
   std::priority_queue<Timed, std::vector<Timed>, std::greater<Timed>> timed_;
   std::vector<CURL*> idle_easies_;
+  std::optional<KernelReceiveClock> kernel_clock_;  // with kernel_timestamps
 
   std::mutex inbox_mutex_;
   std::vector<Timed> inbox_;  // guarded by inbox_mutex_

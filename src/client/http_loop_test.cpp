@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -38,6 +39,14 @@ class RecordingCall : public HttpCall {
     }
     return true;
   }
+  void OnReadParsed(int64_t read_ns, int64_t user_read_ns, int64_t) override {
+    parsed_reads.emplace_back(read_ns, user_read_ns);
+    if (stall_after_first_read_ms > 0 && parsed_reads.size() == 1) {
+      // A busy client: the loop does nothing else meanwhile. (Inside the read, libcurl would
+      // read what arrived during the stall in the same socket action.)
+      std::this_thread::sleep_for(std::chrono::milliseconds(stall_after_first_read_ms));
+    }
+  }
   void OnEnd(const HttpOutcome& o) override {
     outcome = o;
     error = std::string(o.error);
@@ -52,6 +61,8 @@ class RecordingCall : public HttpCall {
   long status = 0;
   std::string received;  // the response body
   std::vector<int64_t> read_times;
+  std::vector<std::pair<int64_t, int64_t>> parsed_reads;  // (read stamp, user-space stamp)
+  int stall_after_first_read_ms = 0;
   HttpOutcome outcome;
   std::string error;
   bool ended = false;
@@ -150,6 +161,62 @@ TEST_F(HttpLoopTest, SendsOnScheduleAndStampsReadsAfterServerWrites) {
   for (size_t i = 0; i < first_reads.size(); ++i) {
     EXPECT_GE(first_reads[i], first_writes[i]);
     EXPECT_LT(first_reads[i] - first_writes[i], 50'000);
+  }
+}
+
+// The last write of each request in serve-sim's trace (µs), in trace order.
+std::vector<int64_t> LastWritesUs(const std::string& trace) {
+  std::ifstream in(trace);
+  simdjson::dom::parser parser;
+  std::vector<int64_t> last;
+  for (std::string line; std::getline(in, line);) {
+    simdjson::dom::array events = parser.parse(line)["event_us"];
+    int64_t newest = 0;
+    for (simdjson::dom::element e : events)
+      newest = std::max(newest, int64_t(e));
+    last.push_back(newest);
+  }
+  return last;
+}
+
+// --kernel-timestamps: the client stalls 80 ms in its first read while serve-sim writes the
+// other tokens 10 ms apart; the next read is stamped with their arrival (the last write, as
+// serve-sim's trace gives it), not with the time the stalled loop got to them.
+TEST_F(HttpLoopTest, KernelTimestampsStampArrivalNotTheLateRead) {
+  for (bool kernel : {false, true}) {
+    SCOPED_TRACE(kernel ? "kernel stamps" : "user-space stamps");
+    std::string trace = std::string(::testing::TempDir()) + "/kernel-stamps-" +
+                        std::to_string(getpid()) + (kernel ? "-k" : "-u");
+    SimProcess sim({"--family", "vllm", "--pace", "20,10", "--trace-out", trace});
+    ASSERT_TRUE(sim.ok());
+    HttpLoopOptions options;
+    options.kernel_timestamps = kernel;
+    HttpLoop loop(options);
+    ASSERT_TRUE(loop.Init());
+    int remaining = 0;
+    auto calls = MakeCalls(loop, 1, sim.base_url() + "/v1/completions", kStreamBody, &remaining);
+    RecordingCall& c = *calls[0];
+    c.stall_after_first_read_ms = 80;
+    loop.Post(&c, 0);
+    loop.Run();
+    sim.Stop();
+    ASSERT_EQ(c.outcome.code, CURLE_OK) << c.error;
+    ASSERT_TRUE(c.received.ends_with("data: [DONE]\n\n"));
+    std::vector<int64_t> last_writes = LastWritesUs(trace);
+    ASSERT_EQ(last_writes.size(), 1u);
+    // The read after the stall holds the last four tokens and [DONE].
+    ASSERT_GE(c.parsed_reads.size(), 2u);
+    auto [read_ns, user_ns] = c.parsed_reads[1];
+    EXPECT_GE(read_ns / 1000, last_writes[0]);
+    if (kernel) {
+      EXPECT_LT(read_ns / 1000 - last_writes[0], 10'000) << "stamped after the wait";
+      EXPECT_GE(user_ns - read_ns, 20'000'000) << "the bytes waited in the socket";
+    } else {
+      EXPECT_EQ(user_ns, read_ns);
+      EXPECT_GE(read_ns / 1000 - last_writes[0], 20'000) << "the stall is in the stamp";
+    }
+    for (auto [r, u] : c.parsed_reads)
+      EXPECT_LE(r, u);
   }
 }
 

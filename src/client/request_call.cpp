@@ -1,6 +1,7 @@
 #include "client/request_call.h"
 
 #include <algorithm>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -63,6 +64,8 @@ void RequestCall::OnStart(int64_t ns) {
   reader_.emplace(options, parser_);
   if (options.stream) sse_.emplace(setup_.max_event_bytes);
   record_.ReserveEvents(record_.output_tokens_requested);
+  if (setup_.kernel_timestamps)
+    record_.event_socket_waits_ns.reserve(record_.event_times.capacity());
 }
 
 void RequestCall::OnHeaders(long status, int64_t ns) {
@@ -106,10 +109,15 @@ bool RequestCall::OnBody(std::string_view bytes, int64_t read_ns) {
   return true;
 }
 
-void RequestCall::OnReadParsed(int64_t read_ns, int64_t parsed_ns) {
-  // Client overhead (beyond.md 3): from the read's stamp to the end of its parsing.
+void RequestCall::OnReadParsed(int64_t read_ns, int64_t user_read_ns, int64_t parsed_ns) {
+  // Client overhead (beyond.md 3): from the loop reaching the socket to the end of parsing.
   if (!sse_ || status_ != 200) return;
-  record_.max_recv_to_parsed_ns = std::max(record_.max_recv_to_parsed_ns, parsed_ns - read_ns);
+  record_.max_recv_to_parsed_ns = std::max(record_.max_recv_to_parsed_ns, parsed_ns - user_read_ns);
+  if (!setup_.kernel_timestamps) return;
+  const int32_t wait = static_cast<int32_t>(
+      std::min<int64_t>(user_read_ns - read_ns, std::numeric_limits<int32_t>::max()));
+  for (size_t n = reader_->token_events().size(); waits_recorded_ < n; ++waits_recorded_)
+    record_.event_socket_waits_ns.push_back(wait);
 }
 
 bool RequestCall::OnSseEvent(const SseEvent& event) {

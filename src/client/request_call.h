@@ -32,6 +32,7 @@ struct CallSetup {
   int64_t done_grace_ns = 2'000'000'000;  // --done-grace-ms
   int64_t t0 = 0;                         // record times are relative to this monotonic instant
   const TokenCounter* count_tokens = nullptr;  // null: per-event counts unknown without a counter
+  bool kernel_timestamps = false;  // record each token event's socket wait (--kernel-timestamps)
 };
 
 class RequestCall;
@@ -71,7 +72,7 @@ class RequestCall final : public HttpCall, private SseSink {
   void OnStart(int64_t ns) override;
   void OnHeaders(long status, int64_t ns) override;
   bool OnBody(std::string_view bytes, int64_t read_ns) override;
-  void OnReadParsed(int64_t read_ns, int64_t parsed_ns) override;
+  void OnReadParsed(int64_t read_ns, int64_t user_read_ns, int64_t parsed_ns) override;
   void OnEnd(const HttpOutcome& outcome) override;
 
  private:
@@ -94,6 +95,7 @@ class RequestCall final : public HttpCall, private SseSink {
     uint32_t reasoning_begin, reasoning_end, text_begin, text_end;
   };
   std::vector<EventSpans> event_spans_;
+  size_t waits_recorded_ = 0;  // token events whose socket wait is in the record
   bool sent_ = false;
   bool skipped_ = false;  // refused by MaySend
   bool too_large_ = false;

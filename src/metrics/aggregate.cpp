@@ -83,7 +83,7 @@ ClientOverhead MeasureOverhead(std::span<const RequestRecord> records, const Run
   ClientOverhead o;
   o.send_lag_mean_ms = m.send_lag.mean;
   o.send_lag_p99_ms = PercentileOf(m.send_lag, 99);
-  std::vector<double> recv_to_parsed;
+  std::vector<double> recv_to_parsed, socket_waits;
   int64_t events = 0, bytes = 0, parse_ns = 0;
   for (const RequestRecord& r : records) {
     events += static_cast<int64_t>(r.token_events());
@@ -91,6 +91,12 @@ ClientOverhead MeasureOverhead(std::span<const RequestRecord> records, const Run
     parse_ns += r.parse_ns;
     if (r.token_events() > 0 && r.parse_ns > 0)
       recv_to_parsed.push_back(Ms(r.max_recv_to_parsed_ns));
+    for (int32_t wait : r.event_socket_waits_ns)
+      socket_waits.push_back(Ms(wait));
+  }
+  if (settings.kernel_timestamps) {
+    Summary w = Summarize(std::move(socket_waits), std::vector<double>{99});
+    o.socket_wait = ClientOverhead::SocketWait{w.mean, w.median, PercentileOf(w, 99), w.max};
   }
   if (!recv_to_parsed.empty()) {
     Summary s = Summarize(std::move(recv_to_parsed), std::vector<double>{99});

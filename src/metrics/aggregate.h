@@ -31,6 +31,7 @@ struct RunSettings {
   // Client facts measured outside the records (beyond.md 3); absent when not measured.
   int64_t client_threads = 0;
   std::optional<double> client_cpu_seconds;
+  bool kernel_timestamps = false;  // --kernel-timestamps: socket waits were recorded
 };
 
 // The client's own cost (spec/beyond.md 3). A figure that was not measured is absent.
@@ -43,6 +44,12 @@ struct ClientOverhead {
   std::optional<double> events_per_s_per_thread;
   std::optional<double> bytes_per_s_per_thread;
   std::optional<double> cpu_seconds_per_s;
+  // --kernel-timestamps: over every recorded token event, how long its bytes waited in the
+  // socket before the client read them (ms).
+  struct SocketWait {
+    double mean = 0, median = 0, p99 = 0, max = 0;
+  };
+  std::optional<SocketWait> socket_wait;
 };
 
 // Prefix-cache hits over the successful requests (metrics.md §10, --cache-report).

@@ -322,6 +322,17 @@ TEST(Aggregate, ClientOverheadOnlyWhatWasMeasured) {
   EXPECT_NEAR(*o.events_per_s_per_thread, 8 / 0.9, 1e-9);  // D = 0.45 s, 2 threads
   EXPECT_NEAR(*o.bytes_per_s_per_thread, 4500 / 0.9, 1e-9);
   EXPECT_NEAR(*o.cpu_seconds_per_s, 0.2, 1e-12);
+  EXPECT_FALSE(o.socket_wait.has_value());
+
+  // --kernel-timestamps: the waits of every token event, in one distribution.
+  rs[0].event_socket_waits_ns = {10'000, 20'000, 30'000, 40'000};
+  rs[1].event_socket_waits_ns = {1'000'000, 0};
+  s.kernel_timestamps = true;
+  ClientOverhead::SocketWait w = *Aggregate(rs, s).client_overhead.socket_wait;
+  EXPECT_NEAR(w.mean, 1.1 / 6, 1e-12);
+  EXPECT_NEAR(w.median, 0.025, 1e-12);
+  EXPECT_NEAR(w.p99, 0.04 + 0.95 * 0.96, 1e-12);  // between 0.04 and 1 ms: rank 4.95 of 0..5
+  EXPECT_NEAR(w.max, 1.0, 1e-12);
 }
 
 TEST(Aggregate, CacheReportSumsNativeCountsAndTheSplit) {

@@ -112,6 +112,11 @@ struct RequestRecord {
   // its last event being recorded, and the parse time spent on this request's bytes.
   int64_t max_recv_to_parsed_ns = 0;
   int64_t parse_ns = 0;
+  // --kernel-timestamps (spec/beyond.md 12): per token event of a streamed reply, how long its
+  // bytes waited in the socket before the client read them (user-space read stamp - kernel
+  // arrival), ns, saturated at INT32_MAX. The user-space stamp of event k is
+  // event_times[k] + event_socket_waits_ns[k]. Empty without the flag.
+  std::vector<int32_t> event_socket_waits_ns;
 
   // The generated text (reasoning included), kept for re-tokenization and --output-details.
   std::string generated_text;

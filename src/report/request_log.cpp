@@ -55,6 +55,13 @@ std::string RenderRequestLogLine(const RequestRecord& r, const RequestLogContext
   for (int32_t tokens : r.event_tokens)
     tokens == metrics::kUnknownTokens ? w.Null() : w.Int(tokens);
   w.EndArray();
+  if (context.kernel_timestamps) {
+    // The user-space read stamp of event k is event_times[k] + event_socket_waits[k].
+    w.Key("event_socket_waits").BeginArray();
+    for (int32_t wait : r.event_socket_waits_ns)
+      w.Int(wait);
+    w.EndArray();
+  }
   w.Key("event_token_source").String(metrics::EventTokenSourceName(r.event_token_source));
   OptionalInt(w, "first_token_time", r.first_token_time());
   OptionalInt(w, "last_token_time", r.last_token_time());

@@ -19,6 +19,7 @@ struct RequestLogContext {
   std::string_view phase = "measured";      // "warmup" | "measured"
   double request_rate = 0;                  // the rate of this cycle ("inf" when infinite)
   std::span<const std::string> lora_names;  // --lora-name, to name record.lora
+  bool kernel_timestamps = false;           // --kernel-timestamps: add event_socket_waits
 };
 
 // One line, without the newline. Keys: phase, request_rate, then load.md §13 in its order.

@@ -264,6 +264,12 @@ std::string RenderResultLine(const RunInfo& info, const metrics::RunMetrics& m,
   OptionalDouble(w, "events_per_s_per_thread", o.events_per_s_per_thread);
   OptionalDouble(w, "bytes_per_s_per_thread", o.bytes_per_s_per_thread);
   OptionalDouble(w, "cpu_seconds_per_s", o.cpu_seconds_per_s);
+  if (o.socket_wait) {
+    w.Key("socket_wait_mean_ms").Double(o.socket_wait->mean);
+    w.Key("socket_wait_median_ms").Double(o.socket_wait->median);
+    w.Key("socket_wait_p99_ms").Double(o.socket_wait->p99);
+    w.Key("socket_wait_max_ms").Double(o.socket_wait->max);
+  }
   w.EndObject();
   if (info.spec_decode) WriteSpecDecode(w, *info.spec_decode);
   w.Key("server_metrics_delta");

@@ -272,6 +272,8 @@ TEST_F(ResultFilesTest, RequestLogHasALinePerRequestMatchingItsRecord) {
     EXPECT_EQ(std::string_view(doc["status"]), "ok") << line;
     EXPECT_EQ(int64_t(doc["http_status"]), 200) << line;
     simdjson::dom::array times = doc["event_times"], tokens = doc["event_tokens"];
+    EXPECT_EQ(doc["event_socket_waits"].error(), simdjson::NO_SUCH_FIELD)
+        << "--kernel-timestamps only";
     EXPECT_EQ(static_cast<int64_t>(times.size()), events[measured]) << line;
     EXPECT_EQ(static_cast<int64_t>(times.size()), int64_t(doc["token_events"])) << line;
     EXPECT_EQ(tokens.size(), times.size()) << line;
@@ -306,6 +308,45 @@ TEST_F(ResultFilesTest, RequestLogHasALinePerRequestMatchingItsRecord) {
   }
   EXPECT_EQ(measured, 9u);
   EXPECT_GT(new_connections, 0u);  // the measured phase opens its own connections
+}
+
+// --kernel-timestamps: each token event's socket wait is in the request log beside its time, and
+// their distribution is in the JSONL line and on the console.
+TEST_F(ResultFilesTest, KernelTimestampsLogEachEventsSocketWait) {
+  SimProcess sim({"--pace", "5,2", "--family", "vllm"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = testing::TempPath("result-files-e2e", "kernel-stamps.jsonl");
+  std::string log = testing::TempPath("result-files-e2e", "kernel-stamps-requests.jsonl");
+  std::remove(jsonl.c_str());
+  ProcessResult r = RunServebench(Args(
+      sim.base_url(), jsonl, 6,
+      {"--backend", "vllm", "--request-rate", "50", "--kernel-timestamps", "--request-log", log},
+      5));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("P99 socket wait (ms):"), std::string::npos) << r.out;
+  simdjson::dom::element overhead = testing::LastJsonLine(jsonl).element()["client_overhead"];
+  double median = overhead["socket_wait_median_ms"], p99 = overhead["socket_wait_p99_ms"],
+         max = overhead["socket_wait_max_ms"], mean = overhead["socket_wait_mean_ms"];
+  EXPECT_GE(median, 0);
+  EXPECT_GE(p99, median);
+  EXPECT_GE(max, p99);
+  EXPECT_GT(max, 0) << "a read never comes before the bytes arrive";
+  EXPECT_LE(mean, max);
+  std::vector<std::string> lines = testing::NonEmptyLines(log);
+  ASSERT_EQ(lines.size(), 7u);  // the warmup request and six measured ones
+  int64_t largest = 0;
+  for (const std::string& line : lines) {
+    simdjson::dom::element doc = Parse(line);
+    if (std::string_view(doc["phase"]) == "warmup") continue;
+    simdjson::dom::array times = doc["event_times"], waits = doc["event_socket_waits"];
+    ASSERT_EQ(times.size(), 5u) << line;
+    ASSERT_EQ(waits.size(), times.size()) << line;
+    for (simdjson::dom::element w : waits) {
+      EXPECT_GE(int64_t(w), 0) << line;
+      largest = std::max(largest, int64_t(w));
+    }
+  }
+  EXPECT_NEAR(static_cast<double>(largest) / 1e6, max, 1e-6);
 }
 
 // The signal comes once serve-sim reports requests running (its /metrics), not after a fixed
