@@ -30,7 +30,7 @@
 #include "app/run_timing.h"
 #include "app/run_workload.h"
 #include "app/sweep_rates.h"
-#include "client/receive_stamps.h"
+#include "common/receive_stamps.h"
 #include "client/run_driver.h"
 #include "dataset/warmup_row.h"
 #include "load/request_choices.h"
@@ -114,7 +114,7 @@ Expected<Prepared> Validate(const RunFlags& f) {
   if (Status s = load::ValidateLoadOptions(p.load); !s) return std::unexpected(s.error());
   if (f.client_threads < 0) return MakeError("--client-threads: expected >= 0");
   if (f.kernel_timestamps) {
-    if (Status s = client::CheckKernelTimestamps(); !s) return std::unexpected(s.error());
+    if (Status s = CheckKernelTimestamps(); !s) return std::unexpected(s.error());
   }
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   p.threads = f.client_threads > 0 ? f.client_threads : std::min<int64_t>(cores, 4);

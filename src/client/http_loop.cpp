@@ -87,7 +87,12 @@ Status HttpLoop::Init() {
     event.data.u64 = tag;
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
   }
-  if (options_.kernel_timestamps) kernel_clock_.emplace(kReadBufferBytes);
+  if (options_.kernel_timestamps) {
+    auto stamping = KernelStamping::Start();
+    if (!stamping) return std::unexpected(stamping.error());
+    stamping_.emplace(std::move(*stamping));
+    kernel_clock_.emplace(kReadBufferBytes);
+  }
   const size_t count = std::max<size_t>(options_.connection_shards, 1);
   for (size_t i = 0; i < count; ++i) {
     shards_.push_back(std::make_unique<Shard>());
@@ -264,6 +269,16 @@ void HttpLoop::SocketAction(Shard& shard, curl_socket_t fd, int flags, int64_t r
   CollectDone(shard, now);
 }
 
+void HttpLoop::KickTimeouts() {
+  for (auto& shard : shards_) {
+    if (shard->timeout_now) {
+      shard->timeout_now = false;
+      const int64_t now = MonotonicNanos();
+      SocketAction(*shard, CURL_SOCKET_TIMEOUT, 0, now, now);
+    }
+  }
+}
+
 void HttpLoop::CollectDone(Shard& shard, int64_t now) {
   int queued = 0;
   while (CURLMsg* message = curl_multi_info_read(shard.multi, &queued)) {
@@ -400,16 +415,13 @@ void HttpLoop::Run() {
   constexpr int kMaxEvents = 256;
   epoll_event events[kMaxEvents];
   while (!stop_.load(std::memory_order_relaxed)) {
-    int64_t now = MonotonicNanos();
-    for (auto& shard : shards_) {
-      if (shard->timeout_now) {
-        shard->timeout_now = false;
-        SocketAction(*shard, CURL_SOCKET_TIMEOUT, 0, now, now);
-      }
-    }
-    RunDue(now);
+    // Calls due start first, and libcurl is run for them (and for anything else that asked for
+    // a timeout at once) before the loop sleeps or reads: a request goes out now, not after the
+    // next batch of socket events.
+    RunDue(MonotonicNanos());
+    KickTimeouts();
     ArmScheduleTimer();
-    // Starting a call (RunDue) can ask for a timeout at once too: then epoll only polls.
+    // Kicking can ask for a timeout at once again: then epoll only polls.
     bool timeout_pending = false;
     for (auto& shard : shards_)
       timeout_pending = timeout_pending || shard->timeout_now;
@@ -442,6 +454,12 @@ void HttpLoop::Run() {
           now = MonotonicNanos();
         }
         SocketAction(*shards_[tag >> 32], fd, flags, arrival.value_or(now), now);
+        // A start that fell due during a long batch of events goes out now (its send lag would
+        // otherwise be the rest of the batch).
+        if (!timed_.empty() && timed_.top().ns <= now) {
+          RunDue(now);
+          KickTimeouts();
+        }
       }
     }
   }

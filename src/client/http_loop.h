@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "client/receive_stamps.h"
+#include "common/receive_stamps.h"
 #include "common/status.h"
 
 namespace servebench::client {
@@ -43,7 +43,7 @@ struct HttpLoopOptions {
   // O(n) per request: 106 µs per request at 6,000 connections, measured. Shards bound n.
   size_t connection_shards = 1;
   // --kernel-timestamps (spec/beyond.md 12): read stamps are the kernel's arrival time of the
-  // bytes (client/receive_stamps.h) instead of the time the loop got to the socket.
+  // bytes (common/receive_stamps.h) instead of the time the loop got to the socket.
   bool kernel_timestamps = false;
 };
 
@@ -169,6 +169,8 @@ class HttpLoop {
   Status InitShard(Shard& shard);
   // `read_ns` stamps the bytes this action reads; `now` is when the loop got to the socket.
   void SocketAction(Shard& shard, curl_socket_t fd, int flags, int64_t read_ns, int64_t now);
+  // socket_action(TIMEOUT) on the shards that asked for one at once.
+  void KickTimeouts();
   void CollectDone(Shard& shard, int64_t now);
   // Fills `outcome`'s connect times from the call's handle; returns libcurl's count of new
   // connections of the transfer (0: a pooled one was reused).
@@ -189,6 +191,8 @@ class HttpLoop {
   std::priority_queue<Timed, std::vector<Timed>, std::greater<Timed>> timed_;
   std::vector<CURL*> idle_easies_;
   std::optional<KernelReceiveClock> kernel_clock_;  // with kernel_timestamps
+  // With kernel_timestamps: stamping is on before the first request and while the loop lives.
+  std::optional<KernelStamping> stamping_;
 
   std::mutex inbox_mutex_;
   std::vector<Timed> inbox_;  // guarded by inbox_mutex_

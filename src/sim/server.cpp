@@ -16,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/descriptors.h"
+#include "common/receive_stamps.h"
 #include "sim/session.h"
 #include "sim/token_text.h"
 
@@ -113,6 +114,10 @@ Status Server::Start() {
     }
     if (!ec) worker->acceptor.bind(endpoint, ec);
     if (!ec) worker->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    // Accepted sockets inherit receive timestamps, and the listener keeps the kernel stamping
+    // packets all along, so a request's bytes are stamped even when they arrive before serve-sim
+    // accepts the connection (the request's arrival time, sim/session.cpp).
+    if (!ec) EnableKernelTimestamps(worker->acceptor.native_handle());
     if (ec) {
       return MakeError("--port {}: cannot listen on {}:{}: {}", o.port, o.host, port_,
                        ec.message());

@@ -1,7 +1,13 @@
 // serve-sim over real sockets: validation errors, control routes, keep-alive, the trace file's
 // timing against what the client received, and many concurrent streams.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <simdjson.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include <fstream>
 #include <regex>
@@ -10,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "sim/sim_fixture_test_util.h"
 #include "sim/token_text.h"
 #include "tokenizer/tokenizer.h"
@@ -273,6 +280,53 @@ TEST_F(SimServerTest, TokensPerEventAndPings) {
   EXPECT_EQ(r.body.find(R"("completion_tokens":4})"), std::string::npos) << r.body;
   // 150 ms before the first token with pings every 40 ms of idleness.
   EXPECT_NE(r.body.find(": ping - "), std::string::npos) << r.body;
+}
+
+// "Received" is the kernel's arrival of the request's last byte when the whole request was
+// pending at once (common/receive_stamps.h), and the parse time when it came in pieces: a body
+// sent 100 ms after its head is received after the second piece, never at the first.
+TEST_F(SimServerTest, ReceivedIsTheArrivalOfTheWholeRequest) {
+  SimOptions o;
+  o.pace_ttft_ms = 30;
+  o.pace_itl_ms = 10;
+  o.family = Family::kVllm;
+  o.trace_out = TempPath("arrival-trace.jsonl");
+  StartServer(o);
+  const std::string body =
+      R"({"model":"serve-sim","prompt":"a b","max_tokens":2,"stream":true,"ignore_eos":true})";
+  std::string request = client_->RawPost("/v1/completions", body);
+  std::vector<int64_t> last_piece_us;
+  for (size_t split : {request.size(), request.size() - 10}) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(server_->port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::send(fd, request.data(), split, MSG_NOSIGNAL), static_cast<ssize_t>(split));
+    if (split < request.size()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      ASSERT_EQ(::send(fd, request.data() + split, request.size() - split, MSG_NOSIGNAL),
+                static_cast<ssize_t>(request.size() - split));
+    }
+    last_piece_us.push_back(MonotonicNanos() / 1000);
+    char buffer[4096];
+    while (::recv(fd, buffer, sizeof buffer, 0) > 0) {
+    }
+    ::close(fd);
+  }
+  server_->Stop();
+  std::ifstream in(o.trace_out);
+  simdjson::dom::parser parser;
+  std::vector<int64_t> received;
+  for (std::string line; std::getline(in, line);)
+    received.push_back(int64_t(parser.parse(line)["received_us"]));
+  ASSERT_EQ(received.size(), 2u);
+  // Whole: arrived right after the send returned (the stamp is taken in the sender's send).
+  EXPECT_LE(received[0], last_piece_us[0]);
+  EXPECT_GT(received[0], last_piece_us[0] - 5'000);
+  // In pieces: after the last piece.
+  EXPECT_GE(received[1], last_piece_us[1] - 1'000);
 }
 
 TEST_F(SimServerTest, TraceMatchesWhatTheClientReceived) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "common/clock.h"
+#include "common/receive_stamps.h"
 #include "sim/control.h"
 #include "sim/request.h"
 #include "sim/token_text.h"
@@ -492,12 +494,31 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
   co_return co_await Write(out);
 }
 
+// The kernel's arrival time of request bytes (common/receive_stamps.h), one peek buffer per
+// server thread: a request is "received" when its last byte reached the host, not when this
+// thread got to it, so serve-sim's own scheduling delays are inside the TTFT it paces and
+// traces, as a real server's queueing would be.
+constexpr size_t kArrivalPeekBytes = 64 * 1024;
+
+KernelReceiveClock& ThreadArrivalClock() {
+  thread_local KernelReceiveClock clock(kArrivalPeekBytes);
+  return clock;
+}
+
 class Connection {
  public:
-  Connection(tcp::socket socket, ServerState& state) : socket_(std::move(socket)), state_(state) {}
+  Connection(tcp::socket socket, ServerState& state)
+      : socket_(std::move(socket)),
+        state_(state),
+        kernel_stamps_(EnableKernelTimestamps(socket_.native_handle())) {}
   asio::awaitable<void> Run();
 
  private:
+  // Waits until request bytes are pending and returns the kernel's arrival time of the last
+  // segment of what is pending then (nullopt without kernel stamps), with `*pending_bytes`.
+  // False when the connection closed first.
+  asio::awaitable<bool> AwaitRequestBytes(std::optional<int64_t>* arrival, size_t* pending_bytes);
+
   // Returns false when the connection must close.
   asio::awaitable<bool> Serve(http::request_parser<http::string_body>& parser, int64_t received_ns);
   asio::awaitable<bool> Send(std::string bytes) {
@@ -525,20 +546,41 @@ class Connection {
   tcp::socket socket_;
   ServerState& state_;
   beast::flat_buffer buffer_;
+  const bool kernel_stamps_;
 };
+
+asio::awaitable<bool> Connection::AwaitRequestBytes(std::optional<int64_t>* arrival,
+                                                    size_t* pending_bytes) {
+  *arrival = std::nullopt;
+  *pending_bytes = 0;
+  // Bytes already buffered (a pipelined request) arrived at an unknown earlier time.
+  if (!kernel_stamps_ || buffer_.size() > 0) co_return true;
+  char probe;
+  auto [ec, n] = co_await socket_.async_receive(asio::buffer(&probe, 1),
+                                                asio::socket_base::message_peek, kAwait);
+  if (ec) co_return false;
+  int64_t now = 0;
+  *arrival = ThreadArrivalClock().PendingArrival(socket_.native_handle(), &now, pending_bytes);
+  co_return true;
+}
 
 asio::awaitable<void> Connection::Run() {
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(64 * 1024);
     parser.body_limit(state_.options.max_body_bytes);
+    std::optional<int64_t> arrival;
+    size_t pending_bytes = 0;
+    if (!co_await AwaitRequestBytes(&arrival, &pending_bytes)) co_return;
     auto [ec, n] = co_await http::async_read_header(socket_, buffer_, parser, kAwait);
+    size_t request_bytes = n;
     if (!ec) {
       auto expect = parser.get().find(http::field::expect);
       if (expect != parser.get().end() && beast::iequals(expect->value(), "100-continue")) {
         if (!co_await Send("HTTP/1.1 100 Continue\r\n\r\n")) co_return;
       }
       std::tie(ec, n) = co_await http::async_read(socket_, buffer_, parser, kAwait);
+      request_bytes += n;
     }
     // Beast reports an oversized Content-Length with the header, a chunked body as it grows.
     if (ec == http::error::body_limit) {
@@ -552,7 +594,11 @@ asio::awaitable<void> Connection::Run() {
     }
     if (ec) co_return;
     bool keep_alive = parser.get().keep_alive();
-    if (!co_await Serve(parser, MonotonicNanos()) || !keep_alive) {
+    // The arrival stamp counts only when the whole request was pending at the peek; a request
+    // that came in several pieces was received when it was parsed.
+    const int64_t received_ns =
+        arrival && request_bytes <= pending_bytes ? *arrival : MonotonicNanos();
+    if (!co_await Serve(parser, received_ns) || !keep_alive) {
       boost::system::error_code ignored;
       socket_.shutdown(tcp::socket::shutdown_send, ignored);
       co_return;

@@ -1,4 +1,4 @@
-#include "client/receive_stamps.h"
+#include "common/receive_stamps.h"
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -7,10 +7,11 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <utility>
 
 #include "common/clock.h"
 
-namespace servebench::client {
+namespace servebench {
 namespace {
 
 // A stamp older than this before its read is taken for a wall-clock step between the two
@@ -45,6 +46,33 @@ Status CheckKernelTimestamps() {
   return Ok();
 }
 
+Expected<KernelStamping> KernelStamping::Start(int timeout_ms) {
+  auto pair = LoopbackPair::Open();
+  if (!pair) return MakeError("--kernel-timestamps: {}", pair.error().message);
+  if (!EnableKernelTimestamps(pair->reader())) {
+    return MakeError("--kernel-timestamps: the kernel refused receive timestamps: {}",
+                     std::strerror(errno));
+  }
+  KernelReceiveClock clock(1);
+  const int64_t deadline = MonotonicNanos() + int64_t{timeout_ms} * 1'000'000;
+  for (;;) {
+    // One byte at a time, each read back: until one arrives stamped.
+    char byte = 0;
+    if (write(pair->writer(), &byte, 1) != 1) break;
+    int64_t user_ns = 0;
+    size_t pending = 0;
+    for (int tries = 0; tries < 1000 && pending == 0; ++tries) {
+      std::optional<int64_t> arrival = clock.PendingArrival(pair->reader(), &user_ns, &pending);
+      if (arrival) return KernelStamping(std::move(*pair));
+      if (pending == 0) usleep(100);
+    }
+    if (read(pair->reader(), &byte, 1) != 1 || MonotonicNanos() > deadline) break;
+    usleep(1000);
+  }
+  return MakeError("--kernel-timestamps: the kernel did not stamp received TCP data within {} ms",
+                   timeout_ms);
+}
+
 bool EnableKernelTimestamps(int fd) {
   int on = 1;
   return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0;
@@ -52,7 +80,8 @@ bool EnableKernelTimestamps(int fd) {
 
 KernelReceiveClock::KernelReceiveClock(size_t peek_bytes) : scratch_(peek_bytes) {}
 
-std::optional<int64_t> KernelReceiveClock::PendingArrival(int fd, int64_t* user_ns) {
+std::optional<int64_t> KernelReceiveClock::PendingArrival(int fd, int64_t* user_ns,
+                                                          size_t* pending_bytes) {
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
   iovec io{scratch_.data(), scratch_.size()};
   msghdr message{};
@@ -62,6 +91,7 @@ std::optional<int64_t> KernelReceiveClock::PendingArrival(int fd, int64_t* user_
   message.msg_controllen = sizeof control;
   ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT);
   *user_ns = MonotonicNanos();
+  if (pending_bytes != nullptr) *pending_bytes = n > 0 ? static_cast<size_t>(n) : 0;
   if (n <= 0) return std::nullopt;
   for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
@@ -80,4 +110,4 @@ std::optional<int64_t> KernelReceiveClock::PendingArrival(int fd, int64_t* user_
   return std::nullopt;
 }
 
-}  // namespace servebench::client
+}  // namespace servebench
