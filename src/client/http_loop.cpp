@@ -277,6 +277,14 @@ void HttpLoop::KickTimeouts() {
       SocketAction(*shard, CURL_SOCKET_TIMEOUT, 0, now, now);
     }
   }
+  // libcurl checks a connect once, right after connect() returns; a loopback handshake often
+  // completes a few µs later. Looking again now costs a poll() inside libcurl when it is not done.
+  while (!connecting_.empty()) {
+    auto [shard, fd] = connecting_.back();
+    connecting_.pop_back();
+    const int64_t now = MonotonicNanos();
+    SocketAction(*shards_[shard], fd, CURL_CSELECT_OUT, now, now);
+  }
 }
 
 void HttpLoop::CollectDone(Shard& shard, int64_t now) {
@@ -349,6 +357,8 @@ int HttpLoop::OnSocket(CURL*, curl_socket_t fd, int what, void* user, void* sock
   if (what == CURL_POLL_REMOVE) {
     epoll_ctl(epoll_fd, EPOLL_CTL_DEL, fd, nullptr);
     curl_multi_assign(shard->multi, fd, nullptr);
+    // Closed before its second look: its number may be reused by the next socket.
+    std::erase(shard->loop->connecting_, std::pair{shard->index, fd});
     return 0;
   }
   epoll_event event{};
@@ -357,6 +367,7 @@ int HttpLoop::OnSocket(CURL*, curl_socket_t fd, int what, void* user, void* sock
   if (what & CURL_POLL_OUT) event.events |= EPOLLOUT;
   if (socket_data == nullptr) {
     epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &event);
+    if (what == CURL_POLL_OUT) shard->loop->connecting_.emplace_back(shard->index, fd);
     if (shard->loop->kernel_clock_) EnableKernelTimestamps(fd);
     // Any non-null marker: this socket is registered.
     curl_multi_assign(shard->multi, fd, shard);

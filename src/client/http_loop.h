@@ -169,7 +169,8 @@ class HttpLoop {
   Status InitShard(Shard& shard);
   // `read_ns` stamps the bytes this action reads; `now` is when the loop got to the socket.
   void SocketAction(Shard& shard, curl_socket_t fd, int flags, int64_t read_ns, int64_t now);
-  // socket_action(TIMEOUT) on the shards that asked for one at once.
+  // socket_action(TIMEOUT) on the shards that asked for one at once, then a first look at the
+  // sockets libcurl began to connect meanwhile.
   void KickTimeouts();
   void CollectDone(Shard& shard, int64_t now);
   // Fills `outcome`'s connect times from the call's handle; returns libcurl's count of new
@@ -188,6 +189,10 @@ class HttpLoop {
   int64_t armed_ns_ = -1;
   std::vector<HttpCall*> running_;
   std::vector<HttpCall*> calls_in_read_;  // calls given body bytes by the current socket event
+  // Sockets libcurl registered to wait for a connect to complete, as (shard, fd), not yet looked
+  // at again: on loopback or a near server the connect is usually done by then, and the request
+  // goes out at once instead of after the next batch of socket events.
+  std::vector<std::pair<uint32_t, curl_socket_t>> connecting_;
   std::priority_queue<Timed, std::vector<Timed>, std::greater<Timed>> timed_;
   std::vector<CURL*> idle_easies_;
   std::optional<KernelReceiveClock> kernel_clock_;  // with kernel_timestamps
