@@ -19,7 +19,7 @@ int Fail(const std::string& message) {
 int RunDryRun(const RunFlags& f, Prepared& p) {
   p.model = !f.served_model_name.empty() ? f.served_model_name : f.model;
   p.tokenizer_name = TokenizerName(f, p.model);
-  if (p.tokenizer_name.empty()) {
+  if (p.tokenizer_name.empty() && !f.skip_tokenizer_init) {
     return Fail("--dry-run: give --tokenizer, --model-path or --model (no server is asked)");
   }
   auto tok = LoadRunTokenizer(f, p.tokenizer_name);
@@ -38,7 +38,9 @@ int RunDryRun(const RunFlags& f, Prepared& p) {
   }
   auto schedule = load::BuildSchedule(p.workload.rows.size(), p.load, f.seed, timestamps);
   if (!schedule) return Fail(schedule.error().message);
-  SummaryHeader header{f.dataset_name, p.tokenizer_name, p.model};
+  SummaryHeader header{f.dataset_name,
+                       f.skip_tokenizer_init ? "none (--skip-tokenizer-init)" : p.tokenizer_name,
+                       p.model};
   std::string summary = RenderWorkloadSummary(header, p.workload, *schedule);
   std::fwrite(summary.data(), 1, summary.size(), stdout);
   std::fflush(stdout);

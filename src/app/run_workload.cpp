@@ -96,7 +96,7 @@ Expected<Workload> BuildWorkload(const RunFlags& flags, const tokenizer::Tokeniz
       flags.skip_tokenizer_init
           ? nullptr
           : dataset::LoadTemplateRenderer(name, tokenizer, ChatTemplateKwargs(flags));
-  auto built = dataset::BuildDataset(*options, {codec, renderer.get()});
+  auto built = dataset::BuildDataset(*options, {codec, renderer.get(), !flags.skip_tokenizer_init});
   if (!built) return std::unexpected(built.error());
   Workload workload;
   workload.rows = std::move(built->rows);

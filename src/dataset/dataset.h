@@ -151,6 +151,9 @@ struct DatasetContext {
   const TokenCodec& codec;
   // The model's chat template; null when the tokenizer has none (datasets needing it fail).
   const ChatRenderer* renderer = nullptr;
+  // False when no tokenizer was loaded on purpose (--skip-tokenizer-init): prompt counts are the
+  // server's, so the absent template is no news worth a warning.
+  bool client_counts = true;
 };
 
 // Builds the rows of options.kind (see the contract above).

@@ -117,7 +117,7 @@ Expected<DatasetResult> BuildOpenAi(const DatasetOptions& o, const DatasetContex
   if (!file) return std::unexpected(file.error());
   DatasetResult result;
   result.report.source = o.path;
-  if (c.renderer == nullptr) {
+  if (c.renderer == nullptr && c.client_counts) {
     result.report.warnings.push_back(
         "the tokenizer has no chat template: prompt_len of openai rows is the sum of the "
         "message token counts");

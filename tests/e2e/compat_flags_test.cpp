@@ -208,6 +208,8 @@ TEST_F(CompatFlagsE2e, SkipTokenizerInitRunsOpenAiRowsOnServerCounts) {
   std::string jsonl = Output("skip.jsonl");
   ProcessResult r = run(jsonl, {"--skip-tokenizer-init"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // No template was loaded on purpose: its absence is not worth a warning.
+  EXPECT_EQ(r.err.find("no chat template"), std::string::npos) << r.err;
   simdjson::dom::parser parser;
   simdjson::dom::element result = parser.parse(testing::FirstLine(jsonl));
   EXPECT_EQ(int64_t(result["completed"]), 2);
@@ -217,6 +219,14 @@ TEST_F(CompatFlagsE2e, SkipTokenizerInitRunsOpenAiRowsOnServerCounts) {
   for (simdjson::dom::element n : result["output_lens_retokenized"].get_array()) {
     EXPECT_TRUE(n.is_null());
   }
+  // --dry-run needs no tokenizer name either.
+  ProcessResult dry =
+      RunServebench({"run", "--backend", "vllm-chat", "--port", "1", "--dataset-name", "openai",
+                     "--dataset-path", rows, "--skip-tokenizer-init", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("Tokenizer:            none (--skip-tokenizer-init)"), std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.out.find("Sampled rows:         2"), std::string::npos) << dry.out;
   // Without the flag the client needs a tokenizer, and "serve-sim" names none.
   ProcessResult needs = run(Output("needs.jsonl"), {});
   EXPECT_EQ(needs.exit_code, 2) << needs.err;
