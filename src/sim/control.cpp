@@ -156,18 +156,21 @@ std::string Metrics(Family family, ServerState& state) {
         // Each draft proposes K tokens and yields accept_length tokens (accept_length - 1 drafted
         // ones accepted), so drafts = generated / accept_length. Positions fill in order: the
         // first ⌊accept_length - 1⌋ are always accepted, the next one by the fraction left.
+        // Counts of tokens and drafts are whole numbers, as vLLM's are (rounded once each, so a
+        // delta of two scrapes carries no floating-point residue); accepted = Σ positions.
         const double a = *o.accept_length;
         const int k_tokens = SpecDraftTokens(o);
-        const double drafts = generated / a;
+        const double drafts = std::round(generated / a);
         std::vector<double> per_position;
+        double accepted = 0;
         for (int k = 0; k < k_tokens; ++k) {
-          per_position.push_back(drafts * std::clamp(a - 1 - k, 0.0, 1.0));
+          per_position.push_back(std::round(drafts * std::clamp(a - 1 - k, 0.0, 1.0)));
+          accepted += per_position.back();
         }
         m.Counter("vllm:spec_decode_num_drafts", "Number of spec decoding drafts.", drafts);
         m.Counter("vllm:spec_decode_num_draft_tokens", "Number of draft tokens.",
                   drafts * k_tokens);
-        m.Counter("vllm:spec_decode_num_accepted_tokens", "Number of accepted tokens.",
-                  drafts * (a - 1));
+        m.Counter("vllm:spec_decode_num_accepted_tokens", "Number of accepted tokens.", accepted);
         m.CounterSeries("vllm:spec_decode_num_accepted_tokens_per_pos",
                         "Accepted tokens per draft position.", "position", per_position);
       }
