@@ -139,6 +139,11 @@ void AddServeSimCommand(CLI::App& app, CommandRunner& runner) {
                   "ceil(accept length - 1))")
       ->check(CLI::Range(1, 64));
 
+  cmd->add_option("--hide-route", o.hidden_routes,
+                  "Answer 404 on PATH, as a server without that route (repeatable)")
+      ->check([](const std::string& path) {
+        return path.starts_with("/") ? std::string() : "expected a path starting with /";
+      });
   cmd->add_option("--fault", flags->faults, "KIND[:P]: inject a fault with probability P")
       ->take_all();
   cmd->add_option("--stall-ms", o.stall_ms, "Pause of the stall fault")

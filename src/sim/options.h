@@ -80,6 +80,9 @@ struct SimOptions {
   std::optional<double> accept_length;
   // Draft tokens per speculative draft in the vLLM spec-decode counters (--spec-draft-tokens).
   std::optional<int> spec_draft_tokens;
+  // --hide-route PATH: these paths answer 404, as on a server that does not expose them (a
+  // vLLM without /metrics, an SGLang without /server_info).
+  std::vector<std::string> hidden_routes;
   uint64_t seed = 0;
 
   std::vector<Fault> faults;

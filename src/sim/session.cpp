@@ -623,6 +623,10 @@ asio::awaitable<bool> Connection::Serve(http::request_parser<http::string_body>&
           fmt::format(R"({{"error":"X-Serve-Sim-Family: unknown family '{}'"}})", name), false));
     }
   }
+  if (std::ranges::find(o.hidden_routes, path) != o.hidden_routes.end()) {
+    co_return co_await Send(
+        PlainResponse(404, "application/json", R"({"detail":"Not Found"})", false));
+  }
   if (auto reply = HandleControl(method, path, family, state_)) {
     co_return co_await Send(PlainResponse(reply->status, reply->content_type, reply->body, false));
   }

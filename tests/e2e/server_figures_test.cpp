@@ -147,5 +147,39 @@ TEST_F(ServerFiguresTest, SglangWithoutSpeculationPrintsNoAcceptLength) {
   EXPECT_EQ(r.out.find("Accept length:"), std::string::npos) << r.out;
 }
 
+// A server without the routes: the run goes on, and one warning line per route says what was
+// skipped; no server-side figure is made up.
+TEST_F(ServerFiguresTest, MissingMetricsRoutesWarnOnceAndTheRunGoesOn) {
+  SimProcess vllm(
+      {"--instant", "--family", "vllm", "--accept-length", "2.5", "--hide-route", "/metrics"});
+  ASSERT_TRUE(vllm.ok());
+  std::string jsonl = testing::TempPath("server-figures-e2e", "no-metrics.jsonl");
+  ProcessResult r = RunServebench(
+      FixedLengthRunArgs(vllm.base_url(), jsonl, {"--backend", "vllm", "--num-prompts", "3"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string warning = "servebench run: warning: GET " + vllm.base_url() + "/metrics: ";
+  ASSERT_NE(r.err.find(warning), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(warning, r.err.find(warning) + 1), std::string::npos) << "once: " << r.err;
+  EXPECT_NE(r.err.find("(server-side figures skipped)"), std::string::npos) << r.err;
+  LastJsonLine line(jsonl);
+  EXPECT_EQ(int64_t(line.element()["completed"]), 3);
+  EXPECT_EQ(line.line().find("spec_decode_"), std::string::npos) << line.line();
+  EXPECT_TRUE(line.element()["accept_length"].is_null());
+  EXPECT_TRUE(line.element()["server_metrics_delta"].is_null());
+
+  SimProcess sglang({"--instant", "--family", "sglang", "--accept-length", "2.25", "--hide-route",
+                     "/server_info", "--hide-route", "/get_server_info"});
+  ASSERT_TRUE(sglang.ok());
+  std::string sglang_jsonl = testing::TempPath("server-figures-e2e", "no-server-info.jsonl");
+  r = RunServebench(FixedLengthRunArgs(sglang.base_url(), sglang_jsonl,
+                                       {"--backend", "sglang", "--num-prompts", "3"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("servebench run: warning: GET " + sglang.base_url()), std::string::npos)
+      << r.err;
+  LastJsonLine sglang_line(sglang_jsonl);
+  EXPECT_EQ(int64_t(sglang_line.element()["completed"]), 3);
+  EXPECT_TRUE(sglang_line.element()["accept_length"].is_null()) << sglang_line.line();
+}
+
 }  // namespace
 }  // namespace servebench
