@@ -324,7 +324,8 @@ TEST_F(ResultFilesTest, KernelTimestampsLogEachEventsSocketWait) {
       5));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("P99 socket wait (ms):"), std::string::npos) << r.out;
-  simdjson::dom::element overhead = testing::LastJsonLine(jsonl).element()["client_overhead"];
+  testing::LastJsonLine result(jsonl);
+  simdjson::dom::element overhead = result.element()["client_overhead"];
   double median = overhead["socket_wait_median_ms"], p99 = overhead["socket_wait_p99_ms"],
          max = overhead["socket_wait_max_ms"], mean = overhead["socket_wait_mean_ms"];
   EXPECT_GE(median, 0);
