@@ -164,66 +164,60 @@ TEST_F(SimServerTest, ControlRoutes) {
   EXPECT_TRUE(flushed.body.starts_with("Cache flushed.\n"));
 }
 
-// serve-sim's /metrics once the session has counted `tokens` generated tokens (it counts them
-// a moment after the client has the last byte).
-std::string MetricsAfterTokens(testing::HttpClient& client, int tokens) {
-  std::string body;
-  const std::string done = fmt::format(
-      R"(vllm:generation_tokens_total{{engine="0",model_name="serve-sim"}} {})", tokens);
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    body = client.Get("/metrics").body;
-    if (body.find(done) != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+// vLLM-family serve-sim with --accept-length: its /metrics after one 10-token stream.
+class SpecDecodeMetricsTest : public SimServerTest {
+ protected:
+  std::string MetricsAfterTenTokens(double accept_length, std::optional<int> draft_tokens) {
+    SimOptions o = Instant();
+    o.family = Family::kVllm;
+    o.accept_length = accept_length;
+    o.spec_draft_tokens = draft_tokens;
+    StartServer(o);
+    auto reply = client_->Post(
+        "/v1/completions",
+        R"({"model":"serve-sim","prompt":"a","max_tokens":10,"stream":true,"ignore_eos":true})");
+    EXPECT_EQ(reply.status, 200);
+    // The session counts the tokens a moment after the client has the last byte.
+    std::string body;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      body = client_->Get("/metrics").body;
+      if (body.find(Labelled("vllm:generation_tokens_total", "10")) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return body;
   }
-  return body;
-}
 
-TEST_F(SimServerTest, SpecDecodeCountersFollowAcceptLength) {
-  SimOptions o = Instant();
-  o.family = Family::kVllm;
-  o.accept_length = 2.5;
-  o.spec_draft_tokens = 3;
-  StartServer(o);
-  auto reply = client_->Post(
-      "/v1/completions",
-      R"({"model":"serve-sim","prompt":"a","max_tokens":10,"stream":true,"ignore_eos":true})");
-  ASSERT_EQ(reply.status, 200);
-  std::string body = MetricsAfterTokens(*client_, 10);
+  // "NAME{engine="0",model_name="serve-sim"[,EXTRA]} VALUE\n"
+  static std::string Labelled(std::string_view name, std::string_view value,
+                              std::string_view extra = "") {
+    return fmt::format(R"({}{{engine="0",model_name="serve-sim"{}}} {})", name, extra, value) +
+           "\n";
+  }
+};
+
+TEST_F(SpecDecodeMetricsTest, CountersFollowAcceptLength) {
+  std::string body = MetricsAfterTenTokens(2.5, 3);
   // 10 tokens at 2.5 per draft: 4 drafts of 3 tokens, 6 accepted (4 at position 0, 2 at 1).
-  const std::string labels = R"({engine="0",model_name="serve-sim")";
-  for (std::string line : {"vllm:spec_decode_num_drafts_total" + labels + "} 4\n",
-                           "vllm:spec_decode_num_draft_tokens_total" + labels + "} 12\n",
-                           "vllm:spec_decode_num_accepted_tokens_total" + labels + "} 6\n",
-                           std::string("# TYPE vllm:spec_decode_num_accepted_tokens_per_pos_total "
-                                       "counter\n"),
-                           "vllm:spec_decode_num_accepted_tokens_per_pos_total" + labels +
-                               R"(,position="0"} 4)" + "\n",
-                           "vllm:spec_decode_num_accepted_tokens_per_pos_total" + labels +
-                               R"(,position="1"} 2)" + "\n",
-                           "vllm:spec_decode_num_accepted_tokens_per_pos_total" + labels +
-                               R"(,position="2"} 0)" + "\n"}) {
+  const std::string per_pos = "vllm:spec_decode_num_accepted_tokens_per_pos_total";
+  for (std::string line :
+       {Labelled("vllm:spec_decode_num_drafts_total", "4"),
+        Labelled("vllm:spec_decode_num_draft_tokens_total", "12"),
+        Labelled("vllm:spec_decode_num_accepted_tokens_total", "6"),
+        "# TYPE " + per_pos + " counter\n", Labelled(per_pos, "4", R"(,position="0")"),
+        Labelled(per_pos, "2", R"(,position="1")"), Labelled(per_pos, "0", R"(,position="2")")}) {
     EXPECT_NE(body.find(line), std::string::npos) << line << "\n" << body;
   }
 }
 
 // Counts are whole numbers, as vLLM's are, also when the tokens are no multiple of the accept
 // length: 10 tokens at 3 per draft are 3 drafts (10/3 rounded), 2 positions fully accepted.
-TEST_F(SimServerTest, SpecDecodeCountersAreWholeNumbers) {
-  SimOptions o = Instant();
-  o.family = Family::kVllm;
-  o.accept_length = 3;
-  StartServer(o);
-  auto reply = client_->Post(
-      "/v1/completions",
-      R"({"model":"serve-sim","prompt":"a","max_tokens":10,"stream":true,"ignore_eos":true})");
-  ASSERT_EQ(reply.status, 200);
-  std::string body = MetricsAfterTokens(*client_, 10);
-  const std::string labels = R"({engine="0",model_name="serve-sim")";
-  for (std::string line : {"vllm:spec_decode_num_drafts_total" + labels + "} 3\n",
-                           "vllm:spec_decode_num_draft_tokens_total" + labels + "} 6\n",
-                           "vllm:spec_decode_num_accepted_tokens_total" + labels + "} 6\n",
-                           "vllm:spec_decode_num_accepted_tokens_per_pos_total" + labels +
-                               R"(,position="1"} 3)" + "\n"}) {
+TEST_F(SpecDecodeMetricsTest, CountersAreWholeNumbers) {
+  std::string body = MetricsAfterTenTokens(3, std::nullopt);
+  for (std::string line :
+       {Labelled("vllm:spec_decode_num_drafts_total", "3"),
+        Labelled("vllm:spec_decode_num_draft_tokens_total", "6"),
+        Labelled("vllm:spec_decode_num_accepted_tokens_total", "6"),
+        Labelled("vllm:spec_decode_num_accepted_tokens_per_pos_total", "3", R"(,position="1")")}) {
     EXPECT_NE(body.find(line), std::string::npos) << line << "\n" << body;
   }
 }
