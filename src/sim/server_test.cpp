@@ -305,15 +305,21 @@ TEST_F(SimServerTest, TokensPerEventAndPings) {
   EXPECT_NE(r.body.find(": ping - "), std::string::npos) << r.body;
 }
 
-// "Received" is the kernel's arrival of the request's last byte when the whole request was
-// pending at once (common/receive_stamps.h), and the parse time when it came in pieces: a body
-// sent 100 ms after its head is received after the second piece, never at the first.
-TEST_F(SimServerTest, ReceivedIsTheArrivalOfTheWholeRequest) {
+// vLLM family, --pace 30,10, the trace written to `trace_name` in the test temp dir.
+SimOptions PacedWithTrace(const std::string& trace_name) {
   SimOptions o;
   o.pace_ttft_ms = 30;
   o.pace_itl_ms = 10;
   o.family = Family::kVllm;
-  o.trace_out = TempPath("arrival-trace.jsonl");
+  o.trace_out = TempPath(trace_name);
+  return o;
+}
+
+// "Received" is the kernel's arrival of the request's last byte when the whole request was
+// pending at once (common/receive_stamps.h), and the parse time when it came in pieces: a body
+// sent 100 ms after its head is received after the second piece, never at the first.
+TEST_F(SimServerTest, ReceivedIsTheArrivalOfTheWholeRequest) {
+  SimOptions o = PacedWithTrace("arrival-trace.jsonl");
   StartServer(o);
   const std::string body =
       R"({"model":"serve-sim","prompt":"a b","max_tokens":2,"stream":true,"ignore_eos":true})";
@@ -353,11 +359,7 @@ TEST_F(SimServerTest, ReceivedIsTheArrivalOfTheWholeRequest) {
 }
 
 TEST_F(SimServerTest, TraceMatchesWhatTheClientReceived) {
-  SimOptions o;
-  o.pace_ttft_ms = 30;
-  o.pace_itl_ms = 10;
-  o.family = Family::kVllm;
-  o.trace_out = TempPath("trace.jsonl");
+  SimOptions o = PacedWithTrace("trace.jsonl");
   StartServer(o);
   std::vector<testing::HttpRequest> requests;
   for (int i = 0; i < 8; ++i) {
