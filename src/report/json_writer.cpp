@@ -87,10 +87,25 @@ JsonWriter& JsonWriter::EndArray() {
 
 JsonWriter& JsonWriter::Key(std::string_view key) {
   BeforeValue();
+  if (has_items_.size() == 1) {
+    member_keys_.emplace_back(key);
+    member_starts_.push_back(out_.size());
+  }
   AppendQuoted(key);
   out_ += ": ";
   after_key_ = true;
   return *this;
+}
+
+std::vector<JsonWriter::Member> JsonWriter::TopLevelMembers() const {
+  std::vector<Member> members;
+  std::string_view out(out_);
+  for (size_t i = 0; i < member_starts_.size(); ++i) {
+    // A member ends where the ", " before the next one starts, the last one before the '}'.
+    size_t end = i + 1 < member_starts_.size() ? member_starts_[i + 1] - 2 : out.size() - 1;
+    members.push_back({member_keys_[i], out.substr(member_starts_[i], end - member_starts_[i])});
+  }
+  return members;
 }
 
 JsonWriter& JsonWriter::String(std::string_view value) {

@@ -36,6 +36,14 @@ class JsonWriter {
 
   const std::string& str() const { return out_; }
 
+  // One member of the outermost object: its key and its text (`"key": value`).
+  struct Member {
+    std::string_view key;
+    std::string_view text;
+  };
+  // The members of the outermost object in the order written; call once it is closed.
+  std::vector<Member> TopLevelMembers() const;
+
  private:
   void BeforeValue();
   void AppendQuoted(std::string_view text);
@@ -44,6 +52,8 @@ class JsonWriter {
   std::string out_;
   std::vector<bool> has_items_;  // per open container: something was written already
   bool after_key_ = false;
+  std::vector<std::string> member_keys_;  // of the outermost object
+  std::vector<size_t> member_starts_;     // where each of its members begins in out_
 };
 
 // A double as Python's repr writes it: shortest round trip, ".0" appended to integral values.

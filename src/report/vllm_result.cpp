@@ -1,5 +1,6 @@
 #include "report/vllm_result.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -39,6 +40,65 @@ const metrics::Summary* SummaryOf(const metrics::RunMetrics& m, std::string_view
   return nullptr;
 }
 
+// vLLM sets its metadata pairs on the result dict right after `after_key`, then the remaining
+// keys, so a metadata key equal to an earlier key replaces that key's value in place, and one
+// equal to a later key takes the metadata's place with the later (vLLM's own) value. A key
+// given twice keeps its first place and its last value. No key is written twice.
+std::string WithMetadata(const JsonWriter& w, std::string_view after_key,
+                         const std::vector<std::pair<std::string, std::string>>& metadata) {
+  std::vector<JsonWriter::Member> members = w.TopLevelMembers();
+  auto split = std::find_if(members.begin(), members.end(),
+                            [&](const auto& m) { return m.key == after_key; });
+  const size_t before = split == members.end() ? members.size() : (split - members.begin()) + 1;
+  std::vector<std::pair<std::string, std::string>> pairs;  // metadata, one per key, in place
+  for (const auto& [key, value] : metadata) {
+    auto same =
+        std::find_if(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == key; });
+    JsonWriter text;
+    text.BeginObject().Key(key).String(value).EndObject();
+    std::string member = text.str().substr(1, text.str().size() - 2);
+    if (same != pairs.end()) {
+      same->second = std::move(member);
+    } else {
+      pairs.emplace_back(key, std::move(member));
+    }
+  }
+  auto metadata_of = [&](std::string_view key) -> const std::string* {
+    for (const auto& [k, member] : pairs) {
+      if (k == key) return &member;
+    }
+    return nullptr;
+  };
+  std::vector<bool> moved(members.size(), false);
+  std::vector<std::string_view> out;
+  for (size_t i = 0; i < before; ++i) {
+    const std::string* replaced = metadata_of(members[i].key);
+    out.push_back(replaced ? std::string_view(*replaced) : members[i].text);
+  }
+  for (const auto& [key, member] : pairs) {
+    auto earlier = std::find_if(members.begin(), members.begin() + before,
+                                [&](const auto& m) { return m.key == key; });
+    if (earlier != members.begin() + before) continue;  // replaced in place above
+    auto later = std::find_if(members.begin() + before, members.end(),
+                              [&](const auto& m) { return m.key == key; });
+    if (later == members.end()) {
+      out.push_back(member);
+    } else {
+      out.push_back(later->text);
+      moved[later - members.begin()] = true;
+    }
+  }
+  for (size_t i = before; i < members.size(); ++i) {
+    if (!moved[i]) out.push_back(members[i].text);
+  }
+  std::string result = "{";
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (i > 0) result += ", ";
+    result += out[i];
+  }
+  return result + "}";
+}
+
 }  // namespace
 
 std::string RenderVllmResult(const RunInfo& info, const metrics::RunMetrics& m,
@@ -54,8 +114,6 @@ std::string RenderVllmResult(const RunInfo& info, const metrics::RunMetrics& m,
   w.Key("model_id").String(info.model_id);
   w.Key("tokenizer_id").String(info.tokenizer_id);
   w.Key("num_prompts").Int(info.num_prompts);
-  for (const auto& [key, value] : o.metadata)
-    w.Key(key).String(value);
   w.Key("request_rate");
   std::isinf(info.request_rate) ? w.String("inf") : w.Double(info.request_rate);
   w.Key("burstiness").Double(info.burstiness);
@@ -99,7 +157,7 @@ std::string RenderVllmResult(const RunInfo& info, const metrics::RunMetrics& m,
     arrays.Errors();
   }
   w.EndObject();
-  return w.str();
+  return o.metadata.empty() ? w.str() : WithMetadata(w, "num_prompts", o.metadata);
 }
 
 std::string VllmResultFileName(const RunInfo& info, const VllmResultOptions& o,

@@ -36,6 +36,25 @@ TEST(VllmResult, GoldenObject) {
             R"("std_e2el_ms": 100.0, "p99_e2el_ms": 790.0})");
 }
 
+// A metadata key equal to one of the file's own keys is written once, where Python's dict puts
+// it in vLLM: an earlier key ("label") takes the metadata value in place; a later key
+// ("duration") sits at the metadata's place with vLLM's value; a key given twice keeps its first
+// place and its last value.
+TEST(VllmResult, MetadataKeysCollideAsInVllmsDict) {
+  RunInfo info = FixtureInfo();
+  info.percentile_metrics = {};
+  VllmResultOptions o;
+  o.metadata = {{"gpu", "A100"}, {"label", "mine"}, {"duration", "9"}, {"gpu", "H100"}};
+  EXPECT_EQ(RenderVllmResult(info, FixtureMetrics(), o),
+            R"({"date": "2026-01-02T03:04:05+00:00", "endpoint_type": "vllm", "backend": "vllm", )"
+            R"("label": "mine", "model_id": "m", "tokenizer_id": "t", "num_prompts": 5, )"
+            R"("gpu": "H100", "duration": 2.5, "request_rate": 4.0, "burstiness": 1.0, )"
+            R"("max_concurrency": null, "completed": 4, "failed": 1, "total_input_tokens": 200, )"
+            R"("total_output_tokens": 120, "request_throughput": 1.6, "request_goodput": null, )"
+            R"("output_throughput": 48.0, "total_token_throughput": 128.0, )"
+            R"("max_output_tokens_per_s": 60.0, "max_concurrent_requests": 3})");
+}
+
 TEST(VllmResult, InfiniteRateRampAndDetails) {
   RunInfo info = FixtureInfo();
   info.request_rate = std::numeric_limits<double>::infinity();
