@@ -123,15 +123,17 @@ Status ApplyCompatFlags(const RunFlags& f, const protocol::BackendInfo& backend,
   if (f.logprob_start_len < -1) {
     return MakeError("--logprob-start-len {}: expected -1 or a position >= 0", f.logprob_start_len);
   }
-  // The native route's meta_info.cached_tokens is the only cached count read; the OpenAI routes'
-  // sglext.cached_tokens_details is not (docs/compat-flags.md).
-  if (f.cache_report && backend.style != protocol::Style::kNative) {
+  // SGLang reports cached tokens: meta_info.cached_tokens on its native route, and on its OpenAI
+  // routes sglext.cached_tokens_details when the request asks (docs/compat-flags.md).
+  if (f.cache_report && backend.family != "sglang") {
     return MakeError(
-        "--cache-report: --backend {} does not report cached tokens to servebench; use --backend "
-        "sglang (SGLang's native /generate)",
+        "--cache-report: --backend {} does not report cached tokens; use an SGLang backend "
+        "(sglang, sglang-native, sglang-oai, sglang-oai-chat)",
         backend.name);
   }
   settings.cache_report = f.cache_report;
+  options.return_cached_tokens_details =
+      f.cache_report && backend.style != protocol::Style::kNative;
   options.return_logprob = f.return_logprob;
   options.top_logprobs_num = f.top_logprobs_num;
   options.token_ids_logprob = f.token_ids_logprob;

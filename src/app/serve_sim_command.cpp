@@ -139,6 +139,10 @@ void AddServeSimCommand(CLI::App& app, CommandRunner& runner) {
                   "ceil(accept length - 1))")
       ->check(CLI::Range(1, 64));
 
+  cmd->add_option("--cached-tokens", o.cached_tokens,
+                  "Prompt tokens every request finds in the prefix cache (SGLang's reports)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--hide-route", o.hidden_routes,
                   "Answer 404 on PATH, as a server without that route (repeatable)")
       ->check([](const std::string& path) {

@@ -274,6 +274,10 @@ void RequestCall::CopyEvents() {
   record_.usage_on_token_event = r.usage_on_token_event();
   record_.server_request_id = r.response_id();
   record_.cached_tokens = r.cached_tokens();
+  if (const auto& d = r.cached_tokens_details()) {
+    record_.cached_tokens_details = metrics::RequestRecord::CachedTokensDetails{
+        d->device, d->host, d->storage, d->storage_backend};
+  }
   record_.generated_text.reserve(r.reasoning_text().size() + r.generated_text().size());
   record_.generated_text = r.reasoning_text();
   record_.reasoning_bytes = r.reasoning_text().size();

@@ -33,6 +33,10 @@ struct EventFacts {
   std::optional<int64_t> completion_tokens;
   std::optional<int64_t> counter;  // cumulative generated-token counter on this event
   std::optional<int64_t> cached_tokens;
+  // SGLang's OpenAI routes: sglext.cached_tokens_details (absent counts are 0).
+  bool has_cached_details = false;
+  int64_t cached_device = 0, cached_host = 0, cached_storage = 0;
+  std::string_view cached_storage_backend;
   std::optional<double> spec_accept_length;
   // tgi
   bool has_token = false;

@@ -12,6 +12,9 @@ void EventFacts::Clear() {
   text = tool_text = reasoning = finish_reason = id = {};
   has_choices = other_choice_index = has_usage = false;
   prompt_tokens = completion_tokens = counter = cached_tokens = std::nullopt;
+  has_cached_details = false;
+  cached_device = cached_host = cached_storage = 0;
+  cached_storage_backend = {};
   spec_accept_length = std::nullopt;
   has_token = special_token = has_generated_text = false;
   generated_text = {};

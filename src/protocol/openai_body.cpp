@@ -126,6 +126,7 @@ Expected<JsonObject> OpenAiBody(const BackendInfo& backend, const RequestInput& 
     body.Set("best_of", "1");
   }
   if (!chat && options.compat == Compat::kVllm) body.Set("repetition_penalty", "1.0");
+  if (options.return_cached_tokens_details) body.Set("return_cached_tokens_details", "true");
   if (!chat && !backend.strict && !input.images.empty()) {
     body.Set("image_data", JsonStringArray(input.images));
   }

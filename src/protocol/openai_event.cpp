@@ -110,6 +110,29 @@ error_code ReadUsage(JsonValue usage, EventFacts& facts) {
   });
 }
 
+// sglext: {"cached_tokens_details": {"device": N, "host": N[, "storage": N,
+// "storage_backend": "…"]}} (SGLang, asked with return_cached_tokens_details).
+error_code ReadSglext(JsonValue sglext, EventFacts& facts) {
+  return ForEachField(sglext, [&](Key key, Field& field) {
+    if (!(key == "cached_tokens_details")) return SUCCESS;
+    return ForEachField(field.value(), [&](Key name, Field& count) {
+      facts.has_cached_details = true;
+      std::optional<int64_t> value;
+      if (name == "storage_backend") {
+        return ReadOptionalString(count.value(), &facts.cached_storage_backend);
+      }
+      int64_t* target = name == "device"    ? &facts.cached_device
+                        : name == "host"    ? &facts.cached_host
+                        : name == "storage" ? &facts.cached_storage
+                                            : nullptr;
+      if (target == nullptr) return SUCCESS;
+      if (auto error = ReadOptionalInt(count.value(), &value)) return error;
+      *target = value.value_or(0);
+      return SUCCESS;
+    });
+  });
+}
+
 }  // namespace
 
 error_code ReadOpenAiEvent(simdjson::ondemand::object root, bool stream, JsonParser::Impl& impl) {
@@ -120,6 +143,7 @@ error_code ReadOpenAiEvent(simdjson::ondemand::object root, bool stream, JsonPar
     if (key == "usage") return ReadUsage(field.value(), facts);
     if (key == "error") return ReadError(field.value(), facts);
     if (key == "id") return ReadStringIfString(field.value(), &facts.id);
+    if (key == "sglext") return ReadSglext(field.value(), facts);
     return SUCCESS;
   });
 }

@@ -411,6 +411,9 @@ bool ReadOpenAiEventFast(std::string_view data, bool stream, JsonParser::Impl& i
     if (key == "usage") return ReadUsage(s, facts);
     if (key == "error") return s.Peek() == 'n' && s.Literal("null");
     if (key == "id") return s.Peek() == '"' ? s.String(&facts.id) : s.SkipValue(1);
+    // SGLang's `sglext` (cached-token details): rare, one event per reply; the full parser reads
+    // it.
+    if (key == "sglext") return false;
     return s.SkipValue(1);
   });
   if (!ok || !s.AtEnd()) return false;

@@ -136,6 +136,7 @@ const std::vector<std::string> kCommon = {
 
 // Events the fast path must leave to the full parser (unusual or malformed).
 const std::vector<std::string> kUnusual = {
+    R"({"id":"a","object":"chat.completion.chunk","choices":[],"usage":null,"sglext":{"cached_tokens_details":{"device":3,"host":0}}})",
     R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"name":"f","arguments":"{}"}}]}}]})",
     R"({"choices":[{"index":0,"finish_reason":{"type":"stop","matched":2}}]})",
     R"({"error":{"message":"bad","type":"BadRequestError","code":400}})",

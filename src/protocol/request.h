@@ -57,6 +57,8 @@ struct RequestOptions {
   std::vector<int64_t> token_ids_logprob;  // --token-ids-logprob (sent when non-empty)
   int64_t logprob_start_len = -1;          // --logprob-start-len
   std::optional<int64_t> logprobs;         // --logprobs (vLLM)
+  // --cache-report on SGLang's OpenAI routes: ask for sglext.cached_tokens_details.
+  bool return_cached_tokens_details = false;
 
   JsonObject extra_body;  // --extra-request-body, parsed once with ParseJsonObject
 };

@@ -42,6 +42,7 @@ void StreamReader::Reset(int64_t expected_tokens) {
   prompt_tokens_.reset();
   completion_tokens_.reset();
   cached_tokens_.reset();
+  cached_tokens_details_.reset();
   spec_accept_length_.reset();
   last_counter_.reset();
   usage_on_token_event_ = false;
@@ -220,6 +221,11 @@ void StreamReader::Apply(int64_t read_ns) {
   if (!facts.finish_reason.empty()) finish_reason_.assign(facts.finish_reason);
   if (response_id_.empty() && !facts.id.empty()) response_id_.assign(facts.id);
   if (facts.cached_tokens) cached_tokens_ = facts.cached_tokens;
+  if (facts.has_cached_details) {
+    cached_tokens_details_ =
+        CachedTokensDetails{facts.cached_device, facts.cached_host, facts.cached_storage,
+                            std::string(facts.cached_storage_backend)};
+  }
   if (facts.spec_accept_length) spec_accept_length_ = facts.spec_accept_length;
   if (facts.other_choice_index) saw_other_choice_index_ = true;
   if (facts.has_choices) last_choices_event_ns_ = read_ns;

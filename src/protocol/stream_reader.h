@@ -133,6 +133,14 @@ class StreamReader {
   bool usage_on_token_event() const { return usage_on_token_event_; }
   std::string_view response_id() const { return response_id_; }
   std::optional<int64_t> cached_tokens() const { return cached_tokens_; }
+  // SGLang's OpenAI routes: sglext.cached_tokens_details, when the reply carried it.
+  struct CachedTokensDetails {
+    int64_t device = 0, host = 0, storage = 0;
+    std::string storage_backend;
+  };
+  const std::optional<CachedTokensDetails>& cached_tokens_details() const {
+    return cached_tokens_details_;
+  }
   std::optional<double> spec_accept_length() const { return spec_accept_length_; }
   bool saw_other_choice_index() const { return saw_other_choice_index_; }  // warn once
 
@@ -157,6 +165,7 @@ class StreamReader {
   std::optional<int64_t> prompt_tokens_;
   std::optional<int64_t> completion_tokens_;
   std::optional<int64_t> cached_tokens_;
+  std::optional<CachedTokensDetails> cached_tokens_details_;
   std::optional<double> spec_accept_length_;
   std::optional<int64_t> last_counter_;  // the counter's latest value (sglang compat)
   bool usage_on_token_event_ = false;

@@ -249,6 +249,27 @@ TEST(StreamReader, SglangOpenAiRouteWithNulls) {
   EXPECT_THAT(h.TokenTimes(), ElementsAre(1, 2));
   EXPECT_EQ(h.reader().completion_tokens(), 2);
   EXPECT_EQ(h.reader().finish_reason(), "length");
+  EXPECT_FALSE(h.reader().cached_tokens_details().has_value());
+}
+
+// return_cached_tokens_details: SGLang's response-level `sglext` arrives in a chunk of its own,
+// with no choice, between the finish and the usage chunks; storage keys only with HiCache.
+TEST(StreamReader, SglangOpenAiRouteCachedTokensDetails) {
+  Harness h(Style::kChat);
+  h.FeedAll({
+      R"({"id":"5d3a","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":null,"content":"Paris","reasoning_content":null,"tool_calls":null},"logprobs":null,"finish_reason":"length","matched_stop":null}],"usage":null})",
+      R"({"id":"5d3a","object":"chat.completion.chunk","choices":[],"usage":null,"sglext":{"cached_tokens_details":{"device":96,"host":32,"storage":8,"storage_backend":"mooncake"}}})",
+      R"({"id":"5d3a","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":140,"total_tokens":141,"completion_tokens":1}})",
+      "[DONE]",
+  });
+  EXPECT_THAT(h.TokenTimes(), ElementsAre(1));
+  EXPECT_EQ(h.reader().completion_tokens(), 1);
+  ASSERT_TRUE(h.reader().cached_tokens_details().has_value());
+  const auto& d = *h.reader().cached_tokens_details();
+  EXPECT_EQ(d.device, 96);
+  EXPECT_EQ(d.host, 32);
+  EXPECT_EQ(d.storage, 8);
+  EXPECT_EQ(d.storage_backend, "mooncake");
 }
 
 // §6.3 LMDeploy <= 0.13: spaced JSON, \uXXXX escapes, usage inline on the finish event only.

@@ -80,6 +80,9 @@ struct SimOptions {
   std::optional<double> accept_length;
   // Draft tokens per speculative draft in the vLLM spec-decode counters (--spec-draft-tokens).
   std::optional<int> spec_draft_tokens;
+  // --cached-tokens N: every request finds min(N, its prompt) tokens in the prefix cache, as
+  // SGLang reports them (native meta_info.cached_tokens; sglext on the OpenAI routes).
+  int cached_tokens = 0;
   // --hide-route PATH: these paths answer 404, as on a server that does not expose them (a
   // vLLM without /metrics, an SGLang without /server_info).
   std::vector<std::string> hidden_routes;

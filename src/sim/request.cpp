@@ -248,6 +248,10 @@ std::expected<GenerationRequest, RequestError> ParseGenerationRequest(
       }
     } else if (key == "ignore_eos") {
       if (!GetBool(value, &request.ignore_eos)) return BadField(key, "a boolean");
+    } else if (key == "return_cached_tokens_details") {
+      if (!GetBool(value, &request.return_cached_tokens_details)) {
+        return BadField(key, "a boolean");
+      }
     } else if (key == "min_length" || key == "min_tokens") {
       if (!GetInt(value, &min_length)) return BadField(key, "a non-negative integer");
     } else if (key == "stream_options") {

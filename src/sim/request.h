@@ -17,7 +17,8 @@ struct GenerationRequest {
   bool has_stream_options = false;
   bool include_usage = false;
   bool continuous_usage = false;
-  std::string model;  // as sent; empty when absent
+  bool return_cached_tokens_details = false;  // SGLang's OpenAI routes: reply with `sglext`
+  std::string model;                          // as sent; empty when absent
   int prompt_tokens = 0;
   int max_tokens = 0;       // resolved: the request's limit or the route's default
   bool ignore_eos = false;  // true: exactly max_tokens are generated

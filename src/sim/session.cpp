@@ -303,6 +303,8 @@ asio::awaitable<bool> ReplyWriter::Generate(const GenerationRequest& request, Fa
   ctx.continuous_usage = request.continuous_usage;
   if (!request.model.empty()) ctx.model = request.model;
   ctx.prompt_tokens = request.prompt_tokens;
+  ctx.cached_tokens = std::min(o.cached_tokens, request.prompt_tokens);
+  ctx.cached_tokens_details = request.return_cached_tokens_details;
   ctx.max_tokens = request.max_tokens;
 
   if (Has(FaultKind::kSlowHeaders)) co_await Sleep(int64_t{o.slow_headers_ms} * 1'000'000);

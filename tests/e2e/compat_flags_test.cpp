@@ -303,6 +303,49 @@ TEST_F(CompatFlagsE2e, CacheReportSumsTheNativeCachedCounts) {
             simdjson::NO_SUCH_FIELD);
 }
 
+// --cache-report on SGLang's OpenAI routes: the request asks for return_cached_tokens_details and
+// the counts come from the reply's sglext (its own chunk when streamed, the body's top level
+// otherwise); with serve-sim --cached-tokens 4 each request finds min(4, prompt) tokens cached.
+TEST_F(CompatFlagsE2e, CacheReportReadsSglextOnTheOpenAiRoutes) {
+  SimProcess sim({"--instant", "--family", "sglang", "--cached-tokens", "4"});
+  ASSERT_TRUE(sim.ok());
+  for (auto [backend, stream] :
+       {std::pair{"sglang-oai-chat", true}, {"sglang-oai", true}, {"sglang-oai", false}}) {
+    SCOPED_TRACE(std::string(backend) + (stream ? " stream" : " whole body"));
+    std::string jsonl = Output(std::string("cache-oai-") + backend + (stream ? "" : "-whole"));
+    std::vector<std::string> more = {"--backend",        backend,       "--cache-report",
+                                     "--output-details", "--log-level", "DEBUG"};
+    if (!stream) more.push_back("--disable-stream");
+    ProcessResult r = RunServebench(SmallRun(sim, jsonl, more));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(FirstBody(r.err).find(R"("return_cached_tokens_details":true)"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.out.find("Cache Hit Details"), std::string::npos) << r.out;
+    simdjson::dom::parser parser;
+    simdjson::dom::element result = parser.parse(testing::FirstLine(jsonl));
+    EXPECT_EQ(int64_t(result["completed"]), 4);
+    // Each request finds min(4, its prompt as serve-sim counts it) tokens cached, all on the
+    // device; the totals are their sums.
+    int64_t device = 0, requests = 0;
+    for (simdjson::dom::element details : result["cached_tokens_details"].get_array()) {
+      EXPECT_GE(int64_t(details["device"]), 1);
+      EXPECT_LE(int64_t(details["device"]), 4);
+      EXPECT_EQ(int64_t(details["host"]), 0);
+      device += int64_t(details["device"]);
+      ++requests;
+    }
+    EXPECT_EQ(requests, 4);
+    simdjson::dom::element cache = result["cache_report"];
+    EXPECT_EQ(int64_t(cache["total_cached_tokens"]), device);
+    EXPECT_EQ(int64_t(cache["device_cached_tokens"]), device);
+    EXPECT_EQ(int64_t(cache["host_cached_tokens"]), 0);
+    EXPECT_NEAR(double(cache["cache_hit_rate_pct"]),
+                100.0 * static_cast<double>(device) /
+                    static_cast<double>(int64_t(cache["total_prompt_tokens"])),
+                1e-9);
+  }
+}
+
 // Accepted values change nothing in a dry run; bad ones are one line naming the flag, exit 2,
 // before any server contact.
 TEST_F(CompatFlagsE2e, AcceptedValuesAndOneLineErrors) {
@@ -352,7 +395,7 @@ TEST_F(CompatFlagsE2e, AcceptedValuesAndOneLineErrors) {
            {{"--logprobs", "-2"}, "--logprobs -2: expected >= 0"},
            {{"--logprob-start-len", "-5"}, "--logprob-start-len -5: expected -1 or a position"},
            {{"--backend", "vllm", "--cache-report"},
-            "--cache-report: --backend vllm does not report cached tokens"},
+            "--cache-report: --backend vllm does not report cached tokens; use an SGLang backend"},
        }) {
     ProcessResult r = with(bad.flags);
     EXPECT_EQ(r.exit_code, 2) << bad.flags.front() << ": " << r.err;

@@ -28,6 +28,30 @@ void AppendChunkUsage(JsonOut& j, const ReplyContext& ctx, int completion) {
   }
 }
 
+// SGLang answers return_cached_tokens_details only when the scheduler has details, which it has
+// once any prompt token was cached (without HiCache: device = cached tokens, host = 0).
+bool HasCacheDetails(const ReplyContext& ctx) {
+  return ctx.cached_tokens_details && ctx.cached_tokens > 0;
+}
+
+void AppendSglext(JsonOut& j, const ReplyContext& ctx) {
+  j.Key("sglext").Open().Key("cached_tokens_details").Open();
+  j.Int("device", ctx.cached_tokens).Int("host", 0).Close().Close();
+}
+
+// The response-level `sglext` of a stream: its own chunk with no choice, after the finish
+// chunk and before the usage chunk (model_dump_json: the unset usage is written as null).
+void SendSglextChunk(const ReplyContext& ctx, std::string_view object, EventSink& sink) {
+  if (!HasCacheDetails(ctx)) return;
+  EventWriter w(ctx);
+  JsonOut j(w.out(), kCompact);
+  OpenEnvelope(j, ctx, object);
+  j.Key("choices").OpenArray().CloseArray().Null("usage");
+  AppendSglext(j, ctx);
+  j.Close();
+  w.Send(sink);
+}
+
 // The OpenAI routes' error object (ErrorResponse) with its status.
 void AppendErrorObject(JsonOut& j, std::string_view message, std::string_view type, int code) {
   j.Open().Str("object", "error").Str("message", message).Str("type", type).Null("param");
@@ -77,6 +101,7 @@ class SglangCompletions : public SglangOpenaiBase {
   }
 
   void StreamEnd(const ReplyContext& ctx, const Progress& p, EventSink& sink) const override {
+    SendSglextChunk(ctx, "text_completion", sink);
     EndWithUsage(ctx, "text_completion", p.completion_tokens, kFinalUsage, sink);
   }
 
@@ -89,7 +114,9 @@ class SglangCompletions : public SglangOpenaiBase {
     AppendMatchedStop(j, ctx, p.finish);
     j.Close().CloseArray();
     AppendUsage(j, ctx, p.completion_tokens, kUsage);
-    j.Null("metadata").Close();
+    j.Null("metadata");
+    if (HasCacheDetails(ctx)) AppendSglext(j, ctx);
+    j.Close();
     return body;
   }
 };
@@ -128,6 +155,7 @@ class SglangChat : public SglangOpenaiBase {
       j.Close().CloseArray().Null("usage").Close();
       w.Send(sink);
     }
+    SendSglextChunk(ctx, "chat.completion.chunk", sink);
     EndWithUsage(ctx, "chat.completion.chunk", p.completion_tokens, kFinalUsage, sink);
   }
 
@@ -141,7 +169,9 @@ class SglangChat : public SglangOpenaiBase {
     AppendMatchedStop(j, ctx, p.finish);
     j.Close().CloseArray();
     AppendUsage(j, ctx, p.completion_tokens, kUsage);
-    j.Null("metadata").Close();
+    j.Null("metadata");
+    if (HasCacheDetails(ctx)) AppendSglext(j, ctx);
+    j.Close();
     return body;
   }
 
@@ -226,7 +256,7 @@ class SglangGenerate : public DialectBase {
     }
     j.Int("prompt_tokens", ctx.prompt_tokens).Str("weight_version", "default");
     j.Int("total_retractions", 0).Int("completion_tokens", p.completion_tokens);
-    j.Int("cached_tokens", 0);
+    j.Int("cached_tokens", ctx.cached_tokens);
     if (p.finish != Finish::kNone) j.Key("e2e_latency").Double(p.elapsed_s);
     j.Close().Close();
   }

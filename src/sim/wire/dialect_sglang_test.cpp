@@ -118,6 +118,35 @@ TEST(SglangDialect, ChatRoleChunkThenSeparateFinishChunk) {
       }));
 }
 
+// return_cached_tokens_details with cached tokens: `sglext` in a chunk of its own (no choice, null
+// usage) before the usage chunk; at the top level of a whole body.
+TEST(SglangDialect, CachedTokensDetailsInTheirOwnChunk) {
+  ReplyContext ctx = SglangCtx(Route::kChat);
+  ctx.include_usage = true;
+  ctx.cached_tokens = 4;
+  ctx.cached_tokens_details = true;
+  auto events =
+      StreamReply(DialectFor(Family::kSglang, Route::kChat), ctx, {{"Paris", 1}}, Finish::kStop);
+  ASSERT_GE(events.size(), 4u);
+  EXPECT_EQ(
+      events[events.size() - 3],
+      R"(data: {"id":"0c3a9e8f6d2b4f1e","object":"chat.completion.chunk","created":1735689600,"model":"m","choices":[],"usage":null,"sglext":{"cached_tokens_details":{"device":4,"host":0}}})"
+      "\n\n");
+  EXPECT_NE(events[events.size() - 2].find(R"("usage":{"prompt_tokens":6)"), std::string::npos);
+  Progress whole;
+  whole.full_text = "Paris";
+  whole.completion_tokens = 1;
+  whole.finish = Finish::kStop;
+  std::string body = DialectFor(Family::kSglang, Route::kCompletions).FullBody(ctx, whole);
+  EXPECT_TRUE(body.ends_with(
+      R"("metadata":null,"sglext":{"cached_tokens_details":{"device":4,"host":0}}})"))
+      << body;
+  // Nothing cached: no sglext, as SGLang has no details then.
+  ctx.cached_tokens = 0;
+  EXPECT_EQ(DialectFor(Family::kSglang, Route::kCompletions).FullBody(ctx, whole).find("sglext"),
+            std::string::npos);
+}
+
 TEST(SglangDialect, FlatErrorsAndSpacedStreamError) {
   ReplyContext ctx = SglangCtx(Route::kChat);
   const Dialect& d = DialectFor(Family::kSglang, Route::kChat);

@@ -46,9 +46,13 @@ struct ReplyContext {
   std::string_view id;            // response id ("cmpl-…", "chatcmpl-…", session number, …)
   int64_t created = 0;            // unix seconds
   int prompt_tokens = 0;
-  int max_tokens = 0;        // requested output limit (SGLang finish_reason.length)
-  int eos_token_id = 2;      // the id a `stop` finish matched (SGLang `matched`)
-  bool tgi_details = true;   // TGI `parameters.details`: final event carries `details`
+  // Prompt tokens found in the prefix cache (--cached-tokens): SGLang's meta_info.cached_tokens,
+  // and its OpenAI routes' sglext.cached_tokens_details when the request asked for them.
+  int cached_tokens = 0;
+  bool cached_tokens_details = false;  // request's return_cached_tokens_details
+  int max_tokens = 0;                  // requested output limit (SGLang finish_reason.length)
+  int eos_token_id = 2;                // the id a `stop` finish matched (SGLang `matched`)
+  bool tgi_details = true;             // TGI `parameters.details`: final event carries `details`
   int64_t wall_time_us = 0;  // unix µs for `date` headers and pings; 0 = the current time
 };
 
