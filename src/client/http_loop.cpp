@@ -359,6 +359,7 @@ int HttpLoop::OnSocket(CURL*, curl_socket_t fd, int what, void* user, void* sock
     curl_multi_assign(shard->multi, fd, nullptr);
     // Closed before its second look: its number may be reused by the next socket.
     std::erase(shard->loop->connecting_, std::pair{shard->index, fd});
+    shard->loop->closed_in_batch_.push_back(SocketTag(shard->index, fd));
     return 0;
   }
   epoll_event event{};
@@ -437,8 +438,16 @@ void HttpLoop::Run() {
     for (auto& shard : shards_)
       timeout_pending = timeout_pending || shard->timeout_now;
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_pending ? 0 : -1);
+    closed_in_batch_.clear();
     for (int i = 0; i < n; ++i) {
       uint64_t tag = events[i].data.u64;
+      // A socket closed earlier in this batch: its number may already name a new socket, which
+      // epoll reports on the next wait. This event is the old socket's.
+      // (Bit 62 marks the loop's own descriptors, never a socket.)
+      if (!(tag & kCurlTimer) && std::find(closed_in_batch_.begin(), closed_in_batch_.end(), tag) !=
+                                     closed_in_batch_.end()) {
+        continue;
+      }
       if (tag == kScheduleTimer) {
         Consume(schedule_timer_fd_);
         armed_ns_ = -1;
@@ -466,9 +475,9 @@ void HttpLoop::Run() {
         }
         SocketAction(*shards_[tag >> 32], fd, flags, arrival.value_or(now), now);
         // A start that fell due during a long batch of events goes out now (its send lag would
-        // otherwise be the rest of the batch).
-        if (!timed_.empty() && timed_.top().ns <= now) {
-          RunDue(now);
+        // otherwise be the rest of the batch), stamped with the time it is handed over.
+        if (!timed_.empty() && timed_.top().ns <= MonotonicNanos()) {
+          RunDue(MonotonicNanos());
           KickTimeouts();
         }
       }

@@ -193,6 +193,7 @@ class HttpLoop {
   // at again: on loopback or a near server the connect is usually done by then, and the request
   // goes out at once instead of after the next batch of socket events.
   std::vector<std::pair<uint32_t, curl_socket_t>> connecting_;
+  std::vector<uint64_t> closed_in_batch_;  // epoll tags of sockets closed since epoll_wait
   std::priority_queue<Timed, std::vector<Timed>, std::greater<Timed>> timed_;
   std::vector<CURL*> idle_easies_;
   std::optional<KernelReceiveClock> kernel_clock_;  // with kernel_timestamps

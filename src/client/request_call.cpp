@@ -118,6 +118,7 @@ void RequestCall::OnReadParsed(int64_t read_ns, int64_t user_read_ns, int64_t pa
       std::min<int64_t>(user_read_ns - read_ns, std::numeric_limits<int32_t>::max()));
   for (size_t n = reader_->token_events().size(); waits_recorded_ < n; ++waits_recorded_)
     record_.event_socket_waits_ns.push_back(wait);
+  last_wait_ = wait;
 }
 
 bool RequestCall::OnSseEvent(const SseEvent& event) {
@@ -144,6 +145,12 @@ void RequestCall::OnEnd(const HttpOutcome& outcome) {
     }
     Classify(outcome, end_ns);
     CopyEvents();
+    if (setup_.kernel_timestamps && sse_) {
+      // Events completed only when the stream ended (no blank line after the last one) came in
+      // the last read: they share its wait, so the waits stay one per token event.
+      record_.event_socket_waits_ns.resize(
+          std::max(record_.event_socket_waits_ns.size(), record_.event_times.size()), last_wait_);
+    }
     reader_.reset();
     sse_.reset();
     std::string().swap(body_);

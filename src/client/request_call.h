@@ -96,6 +96,7 @@ class RequestCall final : public HttpCall, private SseSink {
   };
   std::vector<EventSpans> event_spans_;
   size_t waits_recorded_ = 0;  // token events whose socket wait is in the record
+  int32_t last_wait_ = 0;      // the socket wait of the last read that delivered events
   bool sent_ = false;
   bool skipped_ = false;  // refused by MaySend
   bool too_large_ = false;

@@ -18,6 +18,8 @@ namespace {
 // readings, not for data that waited: the client reads every socket far sooner.
 constexpr int64_t kMaxPlausibleWaitNs = 60'000'000'000;
 constexpr int64_t kMaxClockSkewNs = 1'000'000;
+// Two clock readings via the vDSO take well under 1 µs; more means the thread was interrupted.
+constexpr int64_t kMaxBracketNs = 20'000;
 
 int64_t RealtimeNanos() {
   timespec ts;
@@ -53,7 +55,7 @@ Expected<KernelStamping> KernelStamping::Start(int timeout_ms) {
     return MakeError("--kernel-timestamps: the kernel refused receive timestamps: {}",
                      std::strerror(errno));
   }
-  KernelReceiveClock clock(1);
+  KernelReceiveClock clock(64);  // more than the one probe byte: a full peek gives no stamp
   const int64_t deadline = MonotonicNanos() + int64_t{timeout_ms} * 1'000'000;
   for (;;) {
     // One byte at a time, each read back: until one arrives stamped.
@@ -92,12 +94,19 @@ std::optional<int64_t> KernelReceiveClock::PendingArrival(int fd, int64_t* user_
   ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT);
   *user_ns = MonotonicNanos();
   if (pending_bytes != nullptr) *pending_bytes = n > 0 ? static_cast<size_t>(n) : 0;
-  if (n <= 0) return std::nullopt;
+  // A full peek: more is pending than it saw, and the read after it may deliver bytes that came
+  // later than the stamp would say. The user-space stamp is late but never early.
+  if (n <= 0 || static_cast<size_t>(n) == scratch_.size()) return std::nullopt;
   for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
     timespec stamp;
     std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
-    const int64_t offset = RealtimeNanos() - *user_ns;
+    // The wall clock read between two monotonic readings: a preemption between them would shift
+    // the offset by its length, so a wide bracket gives no kernel time.
+    const int64_t real = RealtimeNanos();
+    const int64_t after = MonotonicNanos();
+    if (after - *user_ns > kMaxBracketNs) return std::nullopt;
+    const int64_t offset = real - (*user_ns + (after - *user_ns) / 2);
     const int64_t arrival =
         static_cast<int64_t>(stamp.tv_sec) * 1'000'000'000 + stamp.tv_nsec - offset;
     // A few ns past the user stamp is the offset's own reading error: clamp it. Far outside the

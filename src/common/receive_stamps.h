@@ -49,8 +49,9 @@ class KernelReceiveClock {
   // `peek_bytes`: how much pending data a peek covers (the client: libcurl's read size).
   explicit KernelReceiveClock(size_t peek_bytes);
 
-  // The kernel arrival time (CLOCK_MONOTONIC ns) of the last segment of the data pending on `fd`
-  // (at most peek_bytes), or nullopt when nothing is pending or it carries no timestamp.
+  // The kernel arrival time (CLOCK_MONOTONIC ns) of the last segment of the data pending on `fd`,
+  // or nullopt when nothing is pending, it carries no timestamp, or more than peek_bytes is
+  // pending (a read may then deliver bytes newer than the peek saw).
   // `*user_ns` receives the user-space stamp, read right after the peek; the arrival is never
   // later than it. The wall-clock stamp is converted with the offset read beside that stamp, so
   // a clock step elsewhere in the run does not shift it. `*pending_bytes`, when given, receives
