@@ -89,6 +89,9 @@ Status Server::Start() {
   if (!o.trace_out.empty()) {
     if (auto s = state_->trace.Open(o.trace_out); !s) return s;
   }
+  // The kernel turns stamping on lazily: without this wait, the first requests after start-up
+  // could arrive unstamped.
+  if (auto stamping = KernelStamping::Start()) stamping_.emplace(std::move(*stamping));
   if (!o.tokenizer.empty()) {
     auto loaded = tokenizer::LoadTokenizer(o.tokenizer);
     if (!loaded) return MakeError("--tokenizer {}: {}", o.tokenizer, loaded.error().message);

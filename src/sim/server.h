@@ -3,9 +3,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
+#include "common/receive_stamps.h"
 #include "common/status.h"
 #include "sim/options.h"
 #include "sim/server_state.h"
@@ -30,6 +32,9 @@ class Server {
  private:
   struct Worker;
   std::unique_ptr<ServerState> state_;
+  // Receive stamping is on before the first request (request arrival times, session.cpp); empty
+  // when the kernel refuses it, and then requests are received when parsed.
+  std::optional<KernelStamping> stamping_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   int port_ = 0;
