@@ -3,14 +3,17 @@
 // --client-threads loops) parses every event through SseParser and the vLLM completions reader.
 // Prints SSE token events/s parsed by the client and the mean TTFT the client induced.
 //
-//   bench_client_ceiling [requests] [tokens] [client threads] [family]
+//   bench_client_ceiling [--stamps=user|kernel] [requests] [tokens] [client threads] [family]
+// --stamps picks the read stamps: user-space or the kernel's receive time (the run default).
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "client/run_driver.h"
@@ -21,6 +24,17 @@
 
 int main(int argc, char** argv) {
   using namespace servebench;
+  bool kernel_timestamps = true;
+  if (argc >= 2 && std::string_view(argv[1]).starts_with("--stamps=")) {
+    std::string_view stamps = argv[1] + std::strlen("--stamps=");
+    if (stamps != "user" && stamps != "kernel") {
+      std::fprintf(stderr, "--stamps: expected user or kernel, got %s\n", argv[1]);
+      return 2;
+    }
+    kernel_timestamps = stamps == "kernel";
+    --argc;
+    ++argv;
+  }
   const size_t requests = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 2000;
   const int64_t tokens = argc > 2 ? std::strtol(argv[2], nullptr, 10) : 256;
   const size_t threads = argc > 3 ? std::strtoul(argv[3], nullptr, 10) : 2;
@@ -51,6 +65,8 @@ int main(int argc, char** argv) {
   options.request_id_prefix = "ceiling-";
   options.threads = threads;
   options.http.timeout_ms = 120000;
+  options.http.kernel_timestamps = kernel_timestamps;
+  options.call.kernel_timestamps = kernel_timestamps;
   options.call.reader.style = backend.style;
   load::LoadOptions load_options;
   load::Schedule schedule = *load::BuildSchedule(requests, load_options, 42);
@@ -95,8 +111,11 @@ int main(int argc, char** argv) {
     }
   }
   double span_s = static_cast<double>(last_end - first_send) / 1e9;
-  std::printf("client ceiling: %zu requests x %lld tokens, %zu client threads, family %s\n",
-              requests, static_cast<long long>(tokens), threads, family.c_str());
+  std::printf(
+      "client ceiling: %zu requests x %lld tokens, %zu client threads, family %s, %s read "
+      "stamps\n",
+      requests, static_cast<long long>(tokens), threads, family.c_str(),
+      kernel_timestamps ? "kernel" : "user-space");
   std::printf("  succeeded          %lld / %zu\n", static_cast<long long>(ok), requests);
   std::printf("  token events       %lld\n", static_cast<long long>(events));
   std::printf("  span               %.3f s (first send to last end)\n", span_s);

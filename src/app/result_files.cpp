@@ -42,7 +42,8 @@ Status CheckResultDirectory(const std::string& result_dir, const std::string& re
 
 }  // namespace
 
-Expected<std::unique_ptr<ResultFiles>> ResultFiles::Open(const RunFlags& f) {
+Expected<std::unique_ptr<ResultFiles>> ResultFiles::Open(const RunFlags& f,
+                                                         bool kernel_timestamps) {
   std::unique_ptr<ResultFiles> files(new ResultFiles());
   for (const std::string& item : f.metadata) {
     auto pair = report::ParseMetadataPair(item);
@@ -57,7 +58,7 @@ Expected<std::unique_ptr<ResultFiles>> ResultFiles::Open(const RunFlags& f) {
   files->result_dir_ = f.result_dir;
   files->result_filename_ = f.result_filename;
   files->lora_names_ = f.lora_names;
-  files->kernel_timestamps_ = f.kernel_timestamps;
+  files->kernel_timestamps_ = kernel_timestamps;
   if (files->save_result_) {
     if (Status s = CheckResultDirectory(f.result_dir, f.result_filename); !s) {
       return std::unexpected(s.error());

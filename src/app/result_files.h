@@ -25,8 +25,9 @@ namespace servebench::app {
 class ResultFiles {
  public:
   // Parses --metadata, creates --result-dir, checks that the result file's directory is
-  // writable and creates (truncates) the request log. Errors name the flag.
-  static Expected<std::unique_ptr<ResultFiles>> Open(const RunFlags& f);
+  // writable and creates (truncates) the request log. Errors name the flag. `kernel_timestamps`:
+  // the run records socket waits (the request log's event_socket_waits).
+  static Expected<std::unique_ptr<ResultFiles>> Open(const RunFlags& f, bool kernel_timestamps);
 
   // Request log lines of a phase's sent requests ("warmup" or "measured") at `rate`.
   Status LogRequests(std::string_view phase, double rate,

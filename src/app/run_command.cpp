@@ -32,8 +32,14 @@ void AddRunCommand(CLI::App& app, CommandRunner& runner) {
   cmd->add_option(Names("--header"), f->headers, "Extra request headers K=V");
   cmd->add_flag(Names("--insecure"), f->insecure, "Skip TLS certificate verification");
   cmd->add_flag(Names("--http2"), f->http2, "HTTP/2");
-  cmd->add_flag(Names("--kernel-timestamps"), f->kernel_timestamps,
-                "Stamp reads with the kernel's receive time (SO_TIMESTAMPNS)");
+  CLI::Option* kernel_stamps = cmd->add_flag_callback(
+      Names("--kernel-timestamps"), [f] { f->kernel_timestamps = true; },
+      "Require the kernel's receive time as read stamps (SO_TIMESTAMPNS; the default where the "
+      "system gives it)");
+  CLI::Option* user_stamps = cmd->add_flag_callback(
+      Names("--no-kernel-timestamps"), [f] { f->kernel_timestamps = false; },
+      "Stamp reads in user space, as the Python tools do");
+  kernel_stamps->excludes(user_stamps);
   cmd->add_option(Names("--request-timeout"), f->request_timeout_s, "Seconds per request (21600)");
   cmd->add_option(Names("--request-id-prefix"), f->request_id_prefix, "X-Request-Id prefix");
   cmd->add_option(Names("--ready-check-timeout-sec,--ready-check-timeout"),

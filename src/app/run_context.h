@@ -11,6 +11,7 @@
 
 #include "app/run_target.h"
 #include "app/run_workload.h"
+#include "common/receive_stamps.h"
 #include "load/schedule.h"
 #include "metrics/aggregate.h"
 #include "metrics/compat.h"
@@ -53,6 +54,10 @@ struct Prepared {
   double rate = 0;
   std::vector<double> rates;  // the measured rates: {rate}, or the --multi sweep
   int64_t threads = 1;
+  // Token events are stamped with the kernel's receive time (--kernel-timestamps, on by default
+  // where the system gives it); `kernel_stamping` keeps the kernel stamping for the whole run.
+  bool kernel_timestamps = false;
+  std::shared_ptr<KernelStamping> kernel_stamping;
   std::vector<int32_t> lora;  // adapter index per row (--lora-name), empty without adapters
   std::shared_ptr<ResultFiles> result_files;  // --save-result, --request-log (result_files.h)
 };

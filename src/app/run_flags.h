@@ -31,7 +31,9 @@ struct RunFlags {
   bool trt_accumulated_text = false;
   int64_t client_threads = 0;  // 0: cores, at most 4
   double drain_timeout_s = 5;
-  bool kernel_timestamps = false;  // read stamps from the kernel (spec/beyond.md 12)
+  // Read stamps from the kernel (spec/beyond.md 12): true with --kernel-timestamps (required),
+  // false with --no-kernel-timestamps, unset: wherever the system gives them.
+  std::optional<bool> kernel_timestamps;
 
   // Model and tokenizer.
   std::string model;

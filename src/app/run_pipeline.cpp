@@ -30,8 +30,8 @@
 #include "app/run_timing.h"
 #include "app/run_workload.h"
 #include "app/sweep_rates.h"
-#include "common/receive_stamps.h"
 #include "client/run_driver.h"
+#include "common/receive_stamps.h"
 #include "dataset/warmup_row.h"
 #include "load/request_choices.h"
 #include "load/schedule.h"
@@ -83,6 +83,27 @@ metrics::ApiStyle ApiStyleOf(const protocol::BackendInfo& b) {
   return metrics::ApiStyle::kCompletions;
 }
 
+// Kernel receive stamps (beyond.md 12, docs/kernel-timestamps.md): required with
+// --kernel-timestamps, off with --no-kernel-timestamps, and otherwise on wherever the kernel stamps
+// received TCP data. Without the flag, a system that cannot gets user-space stamps and one line
+// on stderr saying so. nullptr: user-space stamps.
+Expected<std::shared_ptr<KernelStamping>> StartKernelStamping(const RunFlags& f) {
+  if (!f.kernel_timestamps.value_or(true)) return nullptr;
+  Expected<KernelStamping> stamping = MakeError("");
+  if (Status check = CheckKernelTimestamps(); !check) {
+    stamping = std::unexpected(check.error());
+  } else {
+    stamping = KernelStamping::Start();
+  }
+  if (stamping) return std::make_shared<KernelStamping>(std::move(*stamping));
+  if (f.kernel_timestamps) {
+    return MakeError("{}; run with --no-kernel-timestamps", stamping.error().message);
+  }
+  std::fprintf(stderr, "servebench run: reads are stamped in user space: %s\n",
+               stamping.error().message.c_str());
+  return nullptr;
+}
+
 // Flag checks that need no server (load.md §1 step 1). Returns the exit code on failure.
 Expected<Prepared> Validate(const RunFlags& f) {
   Prepared p;
@@ -113,8 +134,11 @@ Expected<Prepared> Validate(const RunFlags& f) {
   p.rate = p.load.request_rate;  // inf under trace timing
   if (Status s = load::ValidateLoadOptions(p.load); !s) return std::unexpected(s.error());
   if (f.client_threads < 0) return MakeError("--client-threads: expected >= 0");
-  if (f.kernel_timestamps) {
-    if (Status s = CheckKernelTimestamps(); !s) return std::unexpected(s.error());
+  if (auto stamping = StartKernelStamping(f); !stamping) {
+    return std::unexpected(stamping.error());
+  } else {
+    p.kernel_stamping = std::move(*stamping);
+    p.kernel_timestamps = p.kernel_stamping != nullptr;
   }
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   p.threads = f.client_threads > 0 ? f.client_threads : std::min<int64_t>(cores, 4);
@@ -180,7 +204,7 @@ Expected<Prepared> Validate(const RunFlags& f) {
   s.finite_rate_open_loop = !f.concurrency && std::isfinite(p.rate);
   s.max_concurrency_set = f.max_concurrency.has_value();
   s.client_threads = p.threads;
-  s.kernel_timestamps = f.kernel_timestamps;
+  s.kernel_timestamps = p.kernel_timestamps;
   return p;
 }
 
@@ -245,7 +269,8 @@ int RunBenchmark(const RunFlags& f) {
   p.rates = std::move(*rates);
 
   if (f.dry_run) return RunDryRun(f, p);
-  auto result_files = ResultFiles::Open(f);  // bad values fail before any server contact
+  auto result_files =
+      ResultFiles::Open(f, p.kernel_timestamps);  // bad values fail before any server contact
   if (!result_files) return Fail(kExitBadInput, result_files.error().message);
   p.result_files = std::move(*result_files);
   if (auto target = PrepareTarget(f, p); !target) {

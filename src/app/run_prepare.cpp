@@ -69,8 +69,8 @@ client::DriverOptions MakeDriverOptions(const RunFlags& f, const Prepared& p,
   driver.threads = static_cast<size_t>(p.threads);
   driver.http.http2 = f.http2;
   driver.http.insecure = f.insecure;
-  driver.http.kernel_timestamps = f.kernel_timestamps;
-  driver.call.kernel_timestamps = f.kernel_timestamps;
+  driver.http.kernel_timestamps = p.kernel_timestamps;
+  driver.call.kernel_timestamps = p.kernel_timestamps;
   double timeout_s = f.request_timeout_s.value_or(21600);
   if (!f.request_timeout_s) {
     if (const char* hours = std::getenv("AIOHTTP_TIMEOUT")) timeout_s = std::atof(hours) * 3600;

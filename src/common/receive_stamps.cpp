@@ -42,7 +42,7 @@ Status CheckKernelTimestamps() {
   if (!enabled) {
     return MakeError(
         "--kernel-timestamps: this system does not timestamp received TCP data (SO_TIMESTAMPNS: "
-        "{}); run without the flag",
+        "{})",
         std::strerror(saved));
   }
   return Ok();
@@ -91,7 +91,9 @@ std::optional<int64_t> KernelReceiveClock::PendingArrival(int fd, int64_t* user_
   message.msg_iovlen = 1;
   message.msg_control = control;
   message.msg_controllen = sizeof control;
-  ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_DONTWAIT);
+  // MSG_TRUNC: TCP counts the pending bytes and reports the stamp without copying them (the read
+  // that follows copies them once); scratch_ stays the buffer in case a kernel copies anyway.
+  ssize_t n = recvmsg(fd, &message, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
   *user_ns = MonotonicNanos();
   if (pending_bytes != nullptr) *pending_bytes = n > 0 ? static_cast<size_t>(n) : 0;
   // A full peek: more is pending than it saw, and the read after it may deliver bytes that came

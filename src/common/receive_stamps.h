@@ -5,9 +5,9 @@
 // bytes waited for the client: a busy or descheduled client inflates TTFT and ITL. The kernel
 // stamps every received segment when it reaches the host (SO_TIMESTAMPNS), independently of the
 // client's scheduling. Before libcurl reads a readable socket, the loop peeks at what is pending
-// (MSG_PEEK, up to libcurl's read size) and takes the kernel time of the last segment the peek
-// returned: the arrival of the newest byte the coming read delivers, so no event is stamped
-// before it arrived.
+// (MSG_PEEK without copying, up to libcurl's read size) and takes the kernel time of the last
+// segment the peek covered: the arrival of the newest byte the coming read delivers, so no event is
+// stamped before it arrived.
 #pragma once
 
 #include <cstdint>

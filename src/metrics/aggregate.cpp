@@ -94,6 +94,7 @@ ClientOverhead MeasureOverhead(std::span<const RequestRecord> records, const Run
     for (int32_t wait : r.event_socket_waits_ns)
       socket_waits.push_back(Ms(wait));
   }
+  o.kernel_read_stamps = settings.kernel_timestamps;
   if (settings.kernel_timestamps && !socket_waits.empty()) {
     Summary w = Summarize(std::move(socket_waits), std::vector<double>{99});
     o.socket_wait = ClientOverhead::SocketWait{w.mean, w.median, PercentileOf(w, 99), w.max};

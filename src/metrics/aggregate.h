@@ -44,6 +44,8 @@ struct ClientOverhead {
   std::optional<double> events_per_s_per_thread;
   std::optional<double> bytes_per_s_per_thread;
   std::optional<double> cpu_seconds_per_s;
+  // Token events carry the kernel's receive time (--kernel-timestamps), not the user-space one.
+  bool kernel_read_stamps = false;
   // --kernel-timestamps: over every recorded token event, how long its bytes waited in the
   // socket before the client read them (ms).
   struct SocketWait {

@@ -88,8 +88,9 @@ void ServebenchBlocks(std::string& out, const RunInfo& info, const metrics::RunM
   if (m.client_overhead.recv_to_parsed_p99_ms) {
     Float(out, "Client overhead (p99 recv->parsed, ms):", *m.client_overhead.recv_to_parsed_p99_ms);
   }
+  Line(out, "Read stamps:", m.client_overhead.kernel_read_stamps ? "kernel" : "user space");
   if (const auto& wait = m.client_overhead.socket_wait) {
-    // --kernel-timestamps: how long token bytes waited in the socket for the client (already
+    // Kernel read stamps: how long token bytes waited in the socket for the client (already
     // removed from TTFT and ITL).
     Float(out, "Median socket wait (ms):", wait->median);
     Float(out, "P99 socket wait (ms):", wait->p99);

@@ -91,6 +91,7 @@ P99 Sched E2E Latency (ms):              800.00
 Median send lag (ms):                    0.02
 P99 send lag (ms):                       0.11
 Max send lag (ms):                       0.40
+Read stamps:                             user space
 ----------------Token Count Check-----------------
 Requests counted by server usage:        4
 Requests counted by re-tokenizing:       0
@@ -175,7 +176,7 @@ TEST(Console, DataLinesPadLabelTo40AndValueTo10) {
     EXPECT_EQ(line[40], ' ') << line;
     EXPECT_NE(line[41], ' ') << line;
   }
-  EXPECT_EQ(data_lines, 61);  // 16 + 4 blocks x 7 + 4 + 3 + 5 + 5
+  EXPECT_EQ(data_lines, 62);  // 16 + 4 blocks x 7 + 4 + 4 + 5 + 5
 }
 
 TEST(Console, RateTextAndOptionalLines) {
@@ -359,7 +360,8 @@ constexpr const char* kJsonGolden =
     R"(, "tokens_per_event_mean": 1.0, "events_vs_usage_mismatch": 0})"
     R"(, "event_token_source": {"server": 4, "tokenizer": 0, "unknown": 0})"
     R"(, "samples": {"ttft": 4, "itl": 116, "itl_per_token": 116, "tpot": 4, "e2e": 4})"
-    R"(, "client_overhead": {"send_lag_mean_ms": 0.05, "send_lag_p99_ms": 0.11})"
+    R"(, "client_overhead": {"read_stamps": "user", "send_lag_mean_ms": 0.05, )"
+    R"("send_lag_p99_ms": 0.11})"
     R"(, "server_metrics_delta": null, "warmup": {"sent": 1, "succeeded": 1)"
     R"(, "mean_ttft_ms": 12.5, "mean_e2e_latency_ms": 40.0}, "cache_flushed": null)"
     R"(, "run_valid": true, "validity_issues": [], "interrupted": false})";

@@ -16,9 +16,11 @@
 #include <map>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "tests/support/http_client.h"
@@ -32,6 +34,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ProcessResult;
+
+// The console's "Read stamps:" row with `value`, padded as the table pads its labels.
+std::string ReadStampsLine(std::string_view value) {
+  return fmt::format("{:<40} {}", "Read stamps:", value);
+}
 using testing::RunServebench;
 using testing::SimProcess;
 
@@ -242,11 +249,15 @@ TEST_F(ResultFilesTest, RequestLogHasALinePerRequestMatchingItsRecord) {
   ProcessResult r =
       RunServebench(Args(sim.base_url(), jsonl, 9,
                          {"--backend", "vllm", "--request-rate", "100", "--warmup-requests", "2",
-                          "--output-details", "--request-log", log},
+                          "--output-details", "--request-log", log, "--no-kernel-timestamps"},
                          6));
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(ReadStampsLine("user space")), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("socket wait"), std::string::npos) << r.out;
   testing::LastJsonLine result(jsonl);
   simdjson::dom::element details = result.element();
+  EXPECT_EQ(std::string_view(details["client_overhead"]["read_stamps"]), "user");
+  EXPECT_EQ(details["client_overhead"]["socket_wait_p99_ms"].error(), simdjson::NO_SUCH_FIELD);
   std::vector<std::string> ids;
   for (simdjson::dom::element id : details["request_ids"].get_array())
     ids.emplace_back(std::string_view(id));
@@ -273,7 +284,7 @@ TEST_F(ResultFilesTest, RequestLogHasALinePerRequestMatchingItsRecord) {
     EXPECT_EQ(int64_t(doc["http_status"]), 200) << line;
     simdjson::dom::array times = doc["event_times"], tokens = doc["event_tokens"];
     EXPECT_EQ(doc["event_socket_waits"].error(), simdjson::NO_SUCH_FIELD)
-        << "--kernel-timestamps only";
+        << "kernel read stamps only";
     EXPECT_EQ(static_cast<int64_t>(times.size()), events[measured]) << line;
     EXPECT_EQ(static_cast<int64_t>(times.size()), int64_t(doc["token_events"])) << line;
     EXPECT_EQ(tokens.size(), times.size()) << line;
@@ -310,22 +321,25 @@ TEST_F(ResultFilesTest, RequestLogHasALinePerRequestMatchingItsRecord) {
   EXPECT_GT(new_connections, 0u);  // the measured phase opens its own connections
 }
 
-// --kernel-timestamps: each token event's socket wait is in the request log beside its time, and
-// their distribution is in the JSONL line and on the console.
+// Kernel read stamps, the default where the system gives them (--kernel-timestamps requires them):
+// each token event's socket wait is in the request log beside its time, and their distribution is
+// in the JSONL line and on the console.
 TEST_F(ResultFilesTest, KernelTimestampsLogEachEventsSocketWait) {
   SimProcess sim({"--pace", "5,2", "--family", "vllm"});
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("result-files-e2e", "kernel-stamps.jsonl");
   std::string log = testing::TempPath("result-files-e2e", "kernel-stamps-requests.jsonl");
   std::remove(jsonl.c_str());
-  ProcessResult r = RunServebench(Args(
-      sim.base_url(), jsonl, 6,
-      {"--backend", "vllm", "--request-rate", "50", "--kernel-timestamps", "--request-log", log},
-      5));
+  ProcessResult r =
+      RunServebench(Args(sim.base_url(), jsonl, 6,
+                         {"--backend", "vllm", "--request-rate", "50", "--request-log", log}, 5));
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("user space"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find(ReadStampsLine("kernel")), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("P99 socket wait (ms):"), std::string::npos) << r.out;
   testing::LastJsonLine result(jsonl);
   simdjson::dom::element overhead = result.element()["client_overhead"];
+  EXPECT_EQ(std::string_view(overhead["read_stamps"]), "kernel");
   double median = overhead["socket_wait_median_ms"], p99 = overhead["socket_wait_p99_ms"],
          max = overhead["socket_wait_max_ms"], mean = overhead["socket_wait_mean_ms"];
   EXPECT_GE(median, 0);
@@ -410,6 +424,9 @@ TEST_F(ResultFilesTest, BadValuesFailInOneLineBeforeAnyServerContact) {
        "servebench run: --result-filename /nonexistent-servebench-dir/r.json: directory "},
       {{"--request-log", "/nonexistent-servebench-dir/log.jsonl"},
        "servebench run: --request-log /nonexistent-servebench-dir/log.jsonl: cannot create: "},
+
+      {{"--kernel-timestamps", "--no-kernel-timestamps"},
+       "servebench: --kernel-timestamps excludes --no-kernel-timestamps"},
   };
   for (const Case& c : cases) {
     ProcessResult r = RunServebench(Args(unreachable, jsonl, 2, c.flags));
