@@ -228,6 +228,69 @@ TEST_F(RunE2eTest, FaultsAreCountedByReasonAndDoNotEndTheRun) {
   EXPECT_EQ(http + malformed, failed) << last.line();
 }
 
+// Transport failures are the failure of their request, with protocols.md §5.5's reason: a
+// connection reset before any reply byte once the request was written, and a reply cut short,
+// are `truncated`; a body that ends without [DONE] but with its message end is complete.
+// serve-sim's `refuse` resets at accept: the client's request is usually written by then
+// (`truncated`), sometimes not (`connect`).
+TEST_F(RunE2eTest, ResetsAndCutRepliesFailTheirRequestWithTheirReason) {
+  struct Case {
+    std::string fault;
+    std::vector<std::string> reasons;  // empty: every request succeeds
+  };
+  for (const Case& c :
+       {Case{"reset-before-headers", {"truncated"}}, Case{"reset-mid-stream", {"truncated"}},
+        Case{"truncated-chunk", {"truncated"}}, Case{"refuse", {"truncated", "connect"}},
+        Case{"missing-done", {}}}) {
+    SCOPED_TRACE(c.fault);
+    SimProcess sim({"--instant", "--family", "vllm", "--fault", c.fault + ":0.5", "--seed", "3"});
+    ASSERT_TRUE(sim.ok());
+    std::string jsonl = testing::TempPath("run-e2e", "transport-" + c.fault + ".jsonl");
+    std::string log = testing::TempPath("run-e2e", "transport-" + c.fault + "-requests.jsonl");
+    std::remove(jsonl.c_str());
+    // --model: no model lookup for serve-sim's `refuse` to refuse (the readiness wait retries).
+    ProcessResult r = RunServebench(SmallRunArgs(
+        sim.base_url(), jsonl,
+        {"--backend", "vllm", "--model", "serve-sim", "--num-prompts", "24", "--random-input-len",
+         "8", "--random-output-len", "6", "--random-range-ratio", "1.0", "--warmup-requests", "0",
+         "--max-concurrency", "4", "--request-log", log}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    testing::LastJsonLine last(jsonl);
+    simdjson::dom::element doc = last.element();
+    int64_t completed = doc["completed"], failed = doc["failed"];
+    EXPECT_EQ(completed + failed, 24) << last.line();
+    if (c.reasons.empty()) {
+      EXPECT_EQ(failed, 0) << last.line();
+      continue;
+    }
+    // `refuse` strikes per connection, and the 4 slots keep theirs alive: few failures.
+    EXPECT_GT(failed, 0) << last.line();
+    EXPECT_GT(completed, 3) << last.line();
+    int64_t counted = 0;
+    for (const std::string& reason : c.reasons) {
+      int64_t n = 0;
+      if (doc["failures_by_reason"][reason].get(n) == simdjson::SUCCESS) counted += n;
+    }
+    EXPECT_EQ(counted, failed) << last.line();
+    // Each failed request keeps what it received: nothing before the headers' reset, events
+    // before a mid-stream one.
+    simdjson::dom::parser parser;
+    for (const std::string& line : testing::NonEmptyLines(log)) {
+      simdjson::dom::element request;
+      ASSERT_EQ(parser.parse(line).get(request), simdjson::SUCCESS) << line;
+      std::string_view status = request["status"];
+      if (status == "ok") continue;
+      EXPECT_NE(std::find(c.reasons.begin(), c.reasons.end(), status), c.reasons.end()) << line;
+      int64_t events = request["token_events"];
+      if (c.fault == "reset-before-headers" || c.fault == "refuse") {
+        EXPECT_EQ(events, 0) << line;
+      } else if (c.fault == "reset-mid-stream") {
+        EXPECT_GT(events, 0) << line;
+      }
+    }
+  }
+}
+
 // LoRA adapters reach the server as the body's model: served adapters succeed, an adapter the
 // server does not know fails every request with its 404.
 TEST_F(RunE2eTest, LoraAdaptersAreSentPerRequest) {
