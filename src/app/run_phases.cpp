@@ -16,9 +16,9 @@ namespace {
 std::string ProgressLine(const client::DriverProgress& p, int64_t total, double elapsed_s) {
   int64_t done = p.ended.load(std::memory_order_relaxed);
   return fmt::format(
-      "\r{}/{} done  {:.1f} req/s  {:.0f} tok-events/s  {} in flight  {} failed ", done, total,
+      "\r{}/{} done  {:.1f} req/s  {:.0f} output tok/s  {} in flight  {} failed ", done, total,
       elapsed_s > 0 ? done / elapsed_s : 0.0,
-      elapsed_s > 0 ? p.output_events.load(std::memory_order_relaxed) / elapsed_s : 0.0,
+      elapsed_s > 0 ? p.output_tokens.load(std::memory_order_relaxed) / elapsed_s : 0.0,
       p.in_flight.load(std::memory_order_relaxed), p.failed.load(std::memory_order_relaxed));
 }
 

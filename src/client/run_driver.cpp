@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/descriptors.h"
 #include "load/concurrency.h"
+#include "metrics/request_figures.h"
 
 namespace servebench::client {
 namespace {
@@ -225,7 +226,7 @@ class Dispatcher final : public CallObserver {
         progress_->in_flight.fetch_sub(1, std::memory_order_relaxed);
         progress_->ended.fetch_add(1, std::memory_order_relaxed);
         if (!call.record().ok()) progress_->failed.fetch_add(1, std::memory_order_relaxed);
-        progress_->output_events.fetch_add(static_cast<int64_t>(call.record().token_events()),
+        progress_->output_tokens.fetch_add(metrics::OutputTokens(call.record(), {}),
                                            std::memory_order_relaxed);
       }
       // The slot (or worker) is held until the unit's last request has ended.

@@ -43,7 +43,7 @@ struct DriverProgress {
   std::atomic<int64_t> ended{0};
   std::atomic<int64_t> failed{0};
   std::atomic<int64_t> in_flight{0};
-  std::atomic<int64_t> output_events{0};
+  std::atomic<int64_t> output_tokens{0};  // O_i of the ended requests (default rules)
 };
 
 struct DriverResult {

@@ -22,6 +22,8 @@ int64_t EndInstant(const RequestRecord& r, Compat compat) {
   return fallback;
 }
 
+}  // namespace
+
 // O_i (metrics.md §12, "output tokens").
 int64_t OutputTokens(const RequestRecord& r, const MeasurementRules& rules) {
   const auto& usage = r.output_tokens_server;
@@ -51,8 +53,6 @@ int64_t OutputTokens(const RequestRecord& r, const MeasurementRules& rules) {
   }
   return r.output_tokens_requested;
 }
-
-}  // namespace
 
 RequestFigures ComputeFigures(const RequestRecord& r, const MeasurementRules& rules) {
   RequestFigures f;

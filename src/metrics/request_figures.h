@@ -36,6 +36,10 @@ struct RequestFigures {
 
 RequestFigures ComputeFigures(const RequestRecord& record, const MeasurementRules& rules);
 
+// O_i alone (metrics.md §12): under the default rules, the server's count, else the retokenized
+// one, else the token events.
+int64_t OutputTokens(const RequestRecord& record, const MeasurementRules& rules);
+
 // ITL entries in ns appended to `out`:
 // per event: one entry per gap between consecutive token events;
 void AppendItlPerEvent(const RequestRecord& record, std::vector<double>& out);

@@ -1,7 +1,11 @@
 // `servebench run` end to end: the built binary against a serve-sim child on 127.0.0.1, checked
 // through its exit code, console table, JSONL line (with --output-details) and serve-sim's
 // --trace-out ground truth.
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
 #include <simdjson.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cctype>
 
@@ -10,6 +14,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -289,6 +294,88 @@ TEST_F(RunE2eTest, ResetsAndCutRepliesFailTheirRequestWithTheirReason) {
       }
     }
   }
+}
+
+// Runs servebench with a pseudo-terminal as stdin, stdout and stderr: what a user at a terminal
+// sees. Returns everything written and the exit code; gives up (killing it) after 60 s.
+ProcessResult RunServebenchOnTerminal(const std::vector<std::string>& args) {
+  ProcessResult result;
+  std::string bin = std::string(SERVEBENCH_BINARY_DIR) + "/servebench";
+  std::vector<std::string> all = {bin};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : all)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) return result;
+  if (pid == 0) {
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  char buf[4096];
+  for (;;) {
+    pollfd p{master, POLLIN, 0};
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      break;
+    }
+    if (poll(&p, 1, 200) <= 0) continue;
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;  // EIO once the child and its terminal are gone
+    result.out.append(buf, static_cast<size_t>(n));
+  }
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// On a terminal the progress line counts output tokens, not events: serve-sim sends 4 tokens per
+// event, and the last line's tok/s over its req/s gives the run's output tokens per request.
+// Off a terminal (every other test) there is no progress line.
+TEST_F(RunE2eTest, ProgressLineOnATerminalCountsOutputTokens) {
+  SimProcess sim({"--pace", "20,20", "--family", "vllm", "--tokens-per-event", "4"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = testing::TempPath("run-e2e", "progress.jsonl");
+  std::remove(jsonl.c_str());
+  std::vector<std::string> args = SmallRunArgs(
+      sim.base_url(), jsonl,
+      {"--backend", "vllm", "--num-prompts", "16", "--random-input-len", "8", "--random-output-len",
+       "16", "--random-range-ratio", "1.0", "--warmup-requests", "0", "--request-rate", "20"});
+  args.erase(std::find(args.begin(), args.end(), "--disable-tqdm"));
+  ProcessResult r = RunServebenchOnTerminal(args);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::regex progress(
+      R"(\r(\d+)/16 done  ([0-9.]+) req/s  (\d+) output tok/s  (\d+) in flight  (\d+) failed )");
+  std::smatch last;
+  int lines = 0;
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), progress);
+       it != std::sregex_iterator(); ++it) {
+    last = *it;
+    ++lines;
+  }
+  ASSERT_GT(lines, 1) << r.out;  // the run lasts about a second: several updates
+  EXPECT_EQ(last[1].str(), "16") << r.out;
+  EXPECT_EQ(last[4].str(), "0") << r.out;
+  EXPECT_EQ(last[5].str(), "0") << r.out;
+  double tokens_per_request = std::stod(last[3].str()) / std::stod(last[2].str());
+  EXPECT_NEAR(tokens_per_request, 16, 0.5) << last[0].str();  // events would give 4
+
+  args.push_back("--disable-tqdm");
+  r = RunServebenchOnTerminal(args);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out.find(" output tok/s "), std::string::npos) << r.out;
+  std::vector<std::string> piped_args =
+      SmallRunArgs(sim.base_url(), jsonl,
+                   {"--backend", "vllm", "--num-prompts", "2", "--random-output-len", "4"});
+  piped_args.erase(std::find(piped_args.begin(), piped_args.end(), "--disable-tqdm"));
+  ProcessResult piped = RunServebench(piped_args);
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err.find(" output tok/s "), std::string::npos) << piped.err;
 }
 
 // LoRA adapters reach the server as the body's model: served adapters succeed, an adapter the
