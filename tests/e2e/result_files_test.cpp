@@ -90,8 +90,10 @@ class ResultFilesTest : public ::testing::Test {
   std::list<simdjson::dom::parser> parsers_;  // one per parsed line: elements point into them
 };
 
+// serve-sim requires the key: every request succeeding shows OPENAI_API_KEY went out as the
+// Bearer token, and it is in no output.
 TEST_F(ResultFilesTest, SaveResultWritesVllmsNameAndKeysWithoutTheApiKey) {
-  SimProcess sim({"--instant", "--family", "vllm"});
+  SimProcess sim({"--instant", "--family", "vllm", "--api-key", "sk-e2e-secret-4711"});
   ASSERT_TRUE(sim.ok());
   std::string dir = FreshDir("vllm-dir") + "/nested";
   std::string jsonl = testing::TempPath("result-files-e2e", "keys.jsonl");
@@ -102,6 +104,9 @@ TEST_F(ResultFilesTest, SaveResultWritesVllmsNameAndKeysWithoutTheApiKey) {
             "--metric-percentiles", "50,99", "--metadata", "gpu=H100", "note = two words"}));
   unsetenv("OPENAI_API_KEY");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("sk-e2e-secret-4711"), std::string::npos);
+  EXPECT_EQ(r.err.find("sk-e2e-secret-4711"), std::string::npos);
+  EXPECT_EQ(testing::ReadWhole(jsonl).find("sk-e2e-secret-4711"), std::string::npos);
   std::vector<std::string> files = FilesIn(dir);
   ASSERT_EQ(files.size(), 1u);
   std::smatch stamp;
