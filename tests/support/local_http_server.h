@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -31,12 +32,17 @@ struct RequestHead {
 
 class LocalHttpServer {
  public:
-  // `respond` returns the whole reply (status line, headers, body) for one request.
-  explicit LocalHttpServer(std::function<std::string(const RequestHead&)> respond)
+  // `respond` returns the whole reply (status line, headers, body) for one request. `port` 0
+  // takes a free one.
+  explicit LocalHttpServer(std::function<std::string(const RequestHead&)> respond,
+                           uint16_t port = 0)
       : respond_(std::move(respond)) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
     listen(fd_, 16);
