@@ -326,6 +326,35 @@ TEST_F(ResultFilesTest, RequestLogHasALinePerRequestMatchingItsRecord) {
   EXPECT_GT(new_connections, 0u);  // the measured phase opens its own connections
 }
 
+// Warmup requests are released together but go through the run's --max-concurrency cap (load.md
+// §9): in the request log, no more than 2 warmup requests overlap, and 2 do.
+TEST_F(ResultFilesTest, WarmupRequestsRespectTheConcurrencyCap) {
+  SimProcess sim({"--pace", "20,5", "--family", "vllm"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = testing::TempPath("result-files-e2e", "warmup-cap.jsonl");
+  std::string log = testing::TempPath("result-files-e2e", "warmup-cap-requests.jsonl");
+  ProcessResult r = RunServebench(Args(sim.base_url(), jsonl, 2,
+                                       {"--backend", "vllm", "--warmup-requests", "6",
+                                        "--max-concurrency", "2", "--request-log", log}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::pair<int64_t, int>> edges;  // (time, +1 at send / -1 at end)
+  for (const std::string& line : testing::NonEmptyLines(log)) {
+    simdjson::dom::element doc = Parse(line);
+    if (std::string_view(doc["phase"]) != "warmup") continue;
+    EXPECT_EQ(std::string_view(doc["status"]), "ok") << line;
+    edges.emplace_back(int64_t(doc["send_time"]), +1);
+    edges.emplace_back(int64_t(doc["end_time"]), -1);
+  }
+  ASSERT_EQ(edges.size(), 12u);
+  std::sort(edges.begin(), edges.end());  // an end sorts before a send at the same instant
+  int in_flight = 0, peak = 0;
+  for (auto [time, step] : edges) {
+    in_flight += step;
+    peak = std::max(peak, in_flight);
+  }
+  EXPECT_EQ(peak, 2);
+}
+
 // Kernel read stamps, the default where the system gives them (--kernel-timestamps requires them):
 // each token event's socket wait is in the request log beside its time, and their distribution is
 // in the JSONL line and on the console.
