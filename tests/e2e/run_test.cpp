@@ -30,6 +30,7 @@
 namespace servebench {
 namespace {
 
+using testing::FixedLengthRunArgs;
 using testing::ProcessResult;
 using testing::RunServebench;
 using testing::SimProcess;
@@ -376,6 +377,40 @@ TEST_F(RunE2eTest, ProgressLineOnATerminalCountsOutputTokens) {
   ProcessResult piped = RunServebench(piped_args);
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
   EXPECT_EQ(piped.err.find(" output tok/s "), std::string::npos) << piped.err;
+}
+
+// The validity gate (beyond.md 2): a p99 send lag over --max-send-lag-ms flags the run in the
+// console and the JSONL line; --fail-on-invalid turns it into exit code 3, after writing both.
+TEST_F(RunE2eTest, SendLagOverTheBoundFlagsTheRunAndFailOnInvalidExitsThree) {
+  SimProcess sim({"--instant", "--family", "vllm"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = testing::TempPath("run-e2e", "invalid.jsonl");
+  std::remove(jsonl.c_str());
+  std::vector<std::string> args = FixedLengthRunArgs(
+      sim.base_url(), jsonl, {"--backend", "vllm", "--num-prompts", "6", "--max-send-lag-ms"});
+  // No send is 1 ns late or less; none is a second late.
+  auto with_bound = [&](const std::string& ms, bool fail_on_invalid) {
+    std::vector<std::string> a = args;
+    a.push_back(ms);
+    if (fail_on_invalid) a.push_back("--fail-on-invalid");
+    return RunServebench(a);
+  };
+  ProcessResult r = with_bound("0.000001", false);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("INVALID: p99 send lag "), std::string::npos) << r.out;
+  {
+    testing::LastJsonLine last(jsonl);
+    EXPECT_FALSE(bool(last.element()["run_valid"])) << last.line();
+    std::string_view issue = last.element()["validity_issues"].at(0);
+    EXPECT_TRUE(issue.starts_with("p99 send lag ")) << last.line();
+  }
+  r = with_bound("0.000001", true);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(testing::NonEmptyLines(jsonl).size(), 2u);  // written before the exit
+  r = with_bound("1000", true);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  testing::LastJsonLine last(jsonl);
+  EXPECT_TRUE(bool(last.element()["run_valid"])) << last.line();
 }
 
 // LoRA adapters reach the server as the body's model: served adapters succeed, an adapter the
