@@ -35,6 +35,7 @@ std::string RenderWorkloadSummary(const SummaryHeader& h, const Workload& w,
                                   const load::Schedule& schedule) {
   const dataset::DropReport& r = w.report;
   std::string out = "Dry run: the workload is ready; no request was sent.\n";
+  if (!h.target.empty()) out += Line("Target", h.target);
   out +=
       Line("Dataset", r.source.empty() ? h.dataset : fmt::format("{} ({})", h.dataset, r.source));
   out += Line("Tokenizer", h.tokenizer);

@@ -11,6 +11,7 @@
 namespace servebench::app {
 
 struct SummaryHeader {
+  std::string target;  // the request URL and backend the run would send to
   std::string dataset;
   std::string tokenizer;
   std::string model;

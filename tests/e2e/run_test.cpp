@@ -413,6 +413,56 @@ TEST_F(RunE2eTest, SendLagOverTheBoundFlagsTheRunAndFailOnInvalidExitsThree) {
   EXPECT_TRUE(bool(last.element()["run_valid"])) << last.line();
 }
 
+// Without --base-url the request URL is built from --host (default 127.0.0.1), --port (default
+// per backend) and the backend's path (protocols.md §3's table, copied here by hand); the dry run
+// shows it without contacting anything.
+TEST_F(RunE2eTest, HostAndPortDefaultPerBackend) {
+  struct Case {
+    std::string backend, url;
+  };
+  const std::vector<Case> cases = {
+      {"sglang", "http://127.0.0.1:30000/generate"},
+      {"sglang-native", "http://127.0.0.1:30000/generate"},
+      {"sglang-oai", "http://127.0.0.1:30000/v1/completions"},
+      {"sglang-oai-chat", "http://127.0.0.1:30000/v1/chat/completions"},
+      {"vllm", "http://127.0.0.1:8000/v1/completions"},
+      {"vllm-chat", "http://127.0.0.1:8000/v1/chat/completions"},
+      {"lmdeploy", "http://127.0.0.1:23333/v1/completions"},
+      {"lmdeploy-chat", "http://127.0.0.1:23333/v1/chat/completions"},
+      {"trt", "http://127.0.0.1:8000/v2/models/ensemble/generate_stream"},
+      {"truss", "http://127.0.0.1:8080/v1/models/model:predict"},
+      {"tgi", "http://127.0.0.1:3000/generate_stream"},
+      {"openai", "http://127.0.0.1:8000/v1/completions"},
+      {"openai-chat", "http://127.0.0.1:8000/v1/chat/completions"},
+  };
+  auto target = [](const std::vector<std::string>& more) {
+    std::vector<std::string> args = {"run",
+                                     "--tokenizer",
+                                     testing::TokenizerFixture(),
+                                     "--dataset-name",
+                                     "random-ids",
+                                     "--num-prompts",
+                                     "2",
+                                     "--dry-run"};
+    args.insert(args.end(), more.begin(), more.end());
+    ProcessResult r = RunServebench(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::smatch m;
+    std::regex_search(r.out, m, std::regex("Target: +(\\S+) \\(([a-z-]+)\\)"));
+    return m.size() == 3 ? m[1].str() + " " + m[2].str() : r.out;
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(target({"--backend", c.backend}), c.url + " " + c.backend);
+  }
+  EXPECT_EQ(target({}), "http://127.0.0.1:30000/generate sglang");
+  EXPECT_EQ(target({"--backend", "vllm", "--host", "::1", "--port", "9001"}),
+            "http://[::1]:9001/v1/completions vllm");
+  EXPECT_EQ(target({"--backend", "tgi", "--disable-stream", "--host", "localhost"}),
+            "http://localhost:3000/generate tgi");
+  EXPECT_EQ(target({"--backend", "vllm", "--base-url", "http://10.1.2.3:7/prefix", "--port", "1"}),
+            "http://10.1.2.3:7/prefix/v1/completions vllm");
+}
+
 // LoRA adapters reach the server as the body's model: served adapters succeed, an adapter the
 // server does not know fails every request with its 404.
 TEST_F(RunE2eTest, LoraAdaptersAreSentPerRequest) {
