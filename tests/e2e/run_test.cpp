@@ -463,6 +463,49 @@ TEST_F(RunE2eTest, HostAndPortDefaultPerBackend) {
             "http://10.1.2.3:7/prefix/v1/completions vllm");
 }
 
+// --tokenize-prompt sends SGLang the token ids: its prompt count is then exactly the dataset's
+// (serve-sim counts a text prompt by words, which differs). --disable-ignore-eos lets serve-sim
+// stop early (--eos-mean-tokens 4) where every request otherwise runs to its 64 tokens.
+TEST_F(RunE2eTest, TokenizePromptAndDisableIgnoreEosReachTheServer) {
+  SimProcess sim({"--instant", "--family", "sglang", "--eos-mean-tokens", "4", "--seed", "9"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = testing::TempPath("run-e2e", "tokenize-prompt.jsonl");
+  std::string log = testing::TempPath("run-e2e", "tokenize-prompt-requests.jsonl");
+  auto run = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> args = {
+        "--backend",           "sglang", "--num-prompts",        "12",  "--random-input-len", "37",
+        "--random-output-len", "64",     "--random-range-ratio", "1.0", "--warmup-requests",  "0",
+        "--request-log",       log};
+    args.insert(args.end(), more.begin(), more.end());
+    ProcessResult r = RunServebench(SmallRunArgs(sim.base_url(), jsonl, args));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::pair<int64_t, int64_t>> prompt_and_output;  // server counts
+    simdjson::dom::parser parser;
+    for (const std::string& line : testing::NonEmptyLines(log)) {
+      simdjson::dom::element doc;
+      EXPECT_EQ(parser.parse(line).get(doc), simdjson::SUCCESS) << line;
+      EXPECT_EQ(int64_t(doc["prompt_tokens_dataset"]), 37) << line;
+      prompt_and_output.emplace_back(int64_t(doc["prompt_tokens_server"]),
+                                     int64_t(doc["output_tokens_server"]));
+    }
+    EXPECT_EQ(prompt_and_output.size(), 12u);
+    return prompt_and_output;
+  };
+  int text_prompts_counted_37 = 0;
+  for (auto [prompt, output] : run({})) {
+    text_prompts_counted_37 += prompt == 37;
+    EXPECT_EQ(output, 64);
+  }
+  EXPECT_LT(text_prompts_counted_37, 12);
+  int stopped_early = 0;
+  for (auto [prompt, output] : run({"--tokenize-prompt", "--disable-ignore-eos"})) {
+    EXPECT_EQ(prompt, 37);
+    EXPECT_LE(output, 64);
+    stopped_early += output < 64;
+  }
+  EXPECT_GT(stopped_early, 6);
+}
+
 // LoRA adapters reach the server as the body's model: served adapters succeed, an adapter the
 // server does not know fails every request with its 404.
 TEST_F(RunE2eTest, LoraAdaptersAreSentPerRequest) {
