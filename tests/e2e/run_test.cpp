@@ -1,11 +1,7 @@
 // `servebench run` end to end: the built binary against a serve-sim child on 127.0.0.1, checked
 // through its exit code, console table, JSONL line (with --output-details) and serve-sim's
 // --trace-out ground truth.
-#include <poll.h>
-#include <pty.h>
-#include <signal.h>
 #include <simdjson.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cctype>
 
@@ -33,6 +29,7 @@ namespace {
 using testing::FixedLengthRunArgs;
 using testing::ProcessResult;
 using testing::RunServebench;
+using testing::RunServebenchOnTerminal;
 using testing::SimProcess;
 using testing::SmallRunArgs;
 
@@ -295,44 +292,6 @@ TEST_F(RunE2eTest, ResetsAndCutRepliesFailTheirRequestWithTheirReason) {
       }
     }
   }
-}
-
-// Runs servebench with a pseudo-terminal as stdin, stdout and stderr: what a user at a terminal
-// sees. Returns everything written and the exit code; gives up (killing it) after 60 s.
-ProcessResult RunServebenchOnTerminal(const std::vector<std::string>& args) {
-  ProcessResult result;
-  std::string bin = std::string(SERVEBENCH_BINARY_DIR) + "/servebench";
-  std::vector<std::string> all = {bin};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : all)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int master = -1;
-  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
-  if (pid < 0) return result;
-  if (pid == 0) {
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  char buf[4096];
-  for (;;) {
-    pollfd p{master, POLLIN, 0};
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      break;
-    }
-    if (poll(&p, 1, 200) <= 0) continue;
-    ssize_t n = read(master, buf, sizeof buf);
-    if (n <= 0) break;  // EIO once the child and its terminal are gone
-    result.out.append(buf, static_cast<size_t>(n));
-  }
-  close(master);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
 }
 
 // On a terminal the progress line counts output tokens, not events: serve-sim sends 4 tokens per

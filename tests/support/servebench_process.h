@@ -4,6 +4,8 @@
 #pragma once
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -34,23 +36,35 @@ inline std::string ReadWhole(const std::string& path) {
   return s.str();
 }
 
+// The command line `servebench args...` as execv wants it; `argv` points into `words`.
+struct ServebenchCommand {
+  explicit ServebenchCommand(const std::vector<std::string>& args)
+      : binary(std::string(SERVEBENCH_BINARY_DIR) + "/servebench") {
+    words = {binary};
+    words.insert(words.end(), args.begin(), args.end());
+    for (std::string& word : words)
+      argv.push_back(word.data());
+    argv.push_back(nullptr);
+  }
+  ServebenchCommand(const ServebenchCommand&) = delete;
+  ServebenchCommand& operator=(const ServebenchCommand&) = delete;
+
+  std::string binary;
+  std::vector<std::string> words;
+  std::vector<char*> argv;
+};
+
 // Runs `servebench args...`; `during(pid)` (optional) is called once, `during_after_ms` after the
 // start. Killed (SIGKILL) after `limit_ms`.
 inline ProcessResult RunServebench(const std::vector<std::string>& args, int limit_ms = 30000,
                                    const std::function<void(pid_t)>& during = nullptr,
                                    int during_after_ms = 0) {
   ProcessResult result;
-  std::string bin = std::string(SERVEBENCH_BINARY_DIR) + "/servebench";
+  ServebenchCommand command(args);
   static int counter = 0;
   std::string base =
       std::string("/tmp/sb-e2e-") + std::to_string(getpid()) + "-" + std::to_string(counter++);
   std::string out_path = base + ".out", err_path = base + ".err";
-  std::vector<std::string> all = {bin};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : all)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
@@ -58,7 +72,8 @@ inline ProcessResult RunServebench(const std::vector<std::string>& args, int lim
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
+  int rc =
+      posix_spawn(&pid, command.binary.c_str(), &actions, nullptr, command.argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) return result;
   auto start = std::chrono::steady_clock::now();
@@ -87,6 +102,39 @@ inline ProcessResult RunServebench(const std::vector<std::string>& args, int lim
   result.err = ReadWhole(err_path);
   unlink(out_path.c_str());
   unlink(err_path.c_str());
+  return result;
+}
+
+// Runs servebench with a pseudo-terminal as stdin, stdout and stderr: what a user at a terminal
+// sees (a progress line). Returns everything written and the exit code; gives up (killing it) after
+// 60 s.
+inline ProcessResult RunServebenchOnTerminal(const std::vector<std::string>& args) {
+  ProcessResult result;
+  ServebenchCommand command(args);
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) return result;
+  if (pid == 0) {
+    execv(command.binary.c_str(), command.argv.data());
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  char buf[4096];
+  for (;;) {
+    pollfd p{master, POLLIN, 0};
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      break;
+    }
+    if (poll(&p, 1, 200) <= 0) continue;
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;  // EIO once the child and its terminal are gone
+    result.out.append(buf, static_cast<size_t>(n));
+  }
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
 
