@@ -8,6 +8,7 @@ packages=(
   libpcre2-dev libutf8proc-dev libsentencepiece-dev libstb-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-jinja2 nodejs npm
+  openssl nghttp2-server
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -44,12 +44,12 @@ RunExpected<RateOutcome> RunOneRate(const RunFlags& f, const Prepared& p, const 
   load::Schedule rescaled;
   if (rescale) rescaled = load::RescaleSchedule(plan.measured.schedule, p.load, rate);
   const load::Schedule& schedule = rescale ? rescaled : plan.measured.schedule;
-  auto metrics_before = ScrapeServerMetrics(f, p);
+  auto metrics_before = ScrapeServerMetrics(p);
   auto phase = RunMeasured(plan.driver, schedule, plan.measured, *p.tokenizer, show_progress, stop);
-  auto metrics_after = metrics_before ? ScrapeServerMetrics(f, p) : std::nullopt;
+  auto metrics_after = metrics_before ? ScrapeServerMetrics(p) : std::nullopt;
   if (f.profile) StopProfiler(f, p);
   if (!phase) return std::unexpected(phase.error());
-  ServerInfo server_info = FetchServerInfo(f, p);
+  ServerInfo server_info = FetchServerInfo(p);
   if (f.print_requests) PrintRequests(p.workload.rows, phase->sent);
 
   metrics::RunSettings settings = p.settings;

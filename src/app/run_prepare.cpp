@@ -31,7 +31,7 @@ RunExpected<void> PrepareTarget(const RunFlags& f, Prepared& p) {
   // --compat vllm waits later, with the first request of the workload (first_request_ready.h).
   if (f.ready_check_timeout_s > 0 && !ReadyByFirstRequest(f, p)) {
     Status ready = client::WaitReady(p.target.probe_url, p.target.header_lines,
-                                     f.ready_check_timeout_s, f.insecure);
+                                     f.ready_check_timeout_s, p.target.transport);
     if (!ready) return FailWith(kExitNotReady, ready.error().message);
   }
   auto model = DiscoverModel(f, p.target);
@@ -67,8 +67,7 @@ client::DriverOptions MakeDriverOptions(const RunFlags& f, const Prepared& p,
   driver.header_lines = p.target.header_lines;
   driver.request_id_prefix = RequestIdPrefix(f);
   driver.threads = static_cast<size_t>(p.threads);
-  driver.http.http2 = f.http2;
-  driver.http.insecure = f.insecure;
+  driver.http.transport = p.target.transport;
   driver.http.kernel_timestamps = p.kernel_timestamps;
   driver.call.kernel_timestamps = p.kernel_timestamps;
   double timeout_s = f.request_timeout_s.value_or(21600);

@@ -55,6 +55,7 @@ Expected<Target> ResolveTarget(const RunFlags& flags) {
   }
   t.url = t.base_url + t.endpoint;
   t.probe_url = t.base_url + ProbePath(*t.backend);
+  t.transport = client::Transport{flags.http2, flags.insecure};
 
   // Built-in headers in the spec's order, then the user's (which replace same-named ones).
   std::vector<std::pair<std::string, std::string>> headers = {
@@ -90,7 +91,7 @@ Expected<std::string> DiscoverModel(const RunFlags& flags, const Target& target)
   }
   bool tgi = b.discovery == protocol::ModelDiscovery::kTgiInfo;
   std::string url = target.base_url + (tgi ? "/info" : "/v1/models");
-  client::GetResult r = client::HttpGet(url, target.header_lines, 10000);
+  client::GetResult r = client::HttpGet(url, target.header_lines, 10000, target.transport);
   if (r.status != 200) {
     return MakeError("cannot read the model name from {} ({}); give --model", url,
                      r.status == 0 ? r.error : "HTTP " + std::to_string(r.status));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/run_flags.h"
+#include "client/transport.h"
 #include "common/status.h"
 #include "protocol/backend.h"
 
@@ -18,6 +19,7 @@ struct Target {
   std::string url;                        // base_url + endpoint
   std::vector<std::string> header_lines;  // "Name: value", user headers last
   std::string probe_url;                  // readiness
+  client::Transport transport;            // --http2, --insecure: every request to the server
 };
 
 // Resolves backend, URLs and headers from the flags; errors name the flag.

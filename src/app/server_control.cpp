@@ -36,7 +36,7 @@ void PostToEach(const RunFlags& f, const Prepared& p, std::string_view path,
   if (!body.empty()) headers.push_back("Content-Type: application/json");
   for (const std::string& base : ProfilerBaseUrls(f, p)) {
     std::string url = base + std::string(path);
-    client::GetResult r = client::HttpPost(url, headers, body, 30'000, f.insecure);
+    client::GetResult r = client::HttpPost(url, headers, body, 30'000, p.target.transport);
     if (r.status != 200) {
       std::fprintf(stderr, "servebench run: warning: --profile: POST %s: %s\n", url.c_str(),
                    r.status == 0 ? r.error.c_str() : fmt::format("HTTP {}", r.status).c_str());
@@ -62,7 +62,7 @@ bool FlushCache(const RunFlags& f, const Prepared& p, const std::atomic<bool>& s
     int64_t attempt = MonotonicNanos();
     int64_t left_ms = std::max<int64_t>((deadline - attempt) / 1'000'000, 1);
     client::GetResult r = client::HttpPost(url, p.target.header_lines, "",
-                                           std::min<int64_t>(5000, left_ms), f.insecure);
+                                           std::min<int64_t>(5000, left_ms), p.target.transport);
     if (r.status == 200) return true;
     last = r.status == 0 ? r.error : fmt::format("HTTP {}", r.status);
     int64_t next = attempt + 1'000'000'000;

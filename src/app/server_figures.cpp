@@ -45,10 +45,10 @@ std::optional<double> AcceptLengthOf(simdjson::dom::element server) {
 
 }  // namespace
 
-std::optional<metrics::PrometheusScrape> ScrapeServerMetrics(const RunFlags& f, const Prepared& p) {
+std::optional<metrics::PrometheusScrape> ScrapeServerMetrics(const Prepared& p) {
   if (p.target.backend->family != "vllm") return std::nullopt;
   const std::string url = p.target.base_url + "/metrics";
-  client::GetResult r = client::HttpGet(url, p.target.header_lines, kTimeoutMs, f.insecure);
+  client::GetResult r = client::HttpGet(url, p.target.header_lines, kTimeoutMs, p.target.transport);
   if (r.status != 200) {
     Warn(url, Outcome(r));
     return std::nullopt;
@@ -70,14 +70,14 @@ void AddMetricsFigures(const std::optional<metrics::PrometheusScrape>& before,
   if (info.spec_decode) info.accept_length = info.spec_decode->acceptance_length;
 }
 
-ServerInfo FetchServerInfo(const RunFlags& f, const Prepared& p) {
+ServerInfo FetchServerInfo(const Prepared& p) {
   ServerInfo info;
   if (p.target.backend->family != "sglang") return info;
   std::string url = p.target.base_url + "/server_info";
-  client::GetResult r = client::HttpGet(url, p.target.header_lines, kTimeoutMs, f.insecure);
+  client::GetResult r = client::HttpGet(url, p.target.header_lines, kTimeoutMs, p.target.transport);
   if (r.status == 404) {  // SGLang before the rename
     url = p.target.base_url + "/get_server_info";
-    r = client::HttpGet(url, p.target.header_lines, kTimeoutMs, f.insecure);
+    r = client::HttpGet(url, p.target.header_lines, kTimeoutMs, p.target.transport);
   }
   if (r.status != 200) {
     Warn(url, Outcome(r));

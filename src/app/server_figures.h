@@ -14,7 +14,7 @@
 namespace servebench::app {
 
 // GET /metrics, for vllm backends only (nullopt for others, and on failure after a warning).
-std::optional<metrics::PrometheusScrape> ScrapeServerMetrics(const RunFlags& f, const Prepared& p);
+std::optional<metrics::PrometheusScrape> ScrapeServerMetrics(const Prepared& p);
 
 // Fills spec_decode, accept_length and server_metrics_delta_json from the two scrapes.
 void AddMetricsFigures(const std::optional<metrics::PrometheusScrape>& before,
@@ -28,6 +28,6 @@ struct ServerInfo {
   std::optional<std::string> json;
   std::optional<double> accept_length;
 };
-ServerInfo FetchServerInfo(const RunFlags& f, const Prepared& p);
+ServerInfo FetchServerInfo(const Prepared& p);
 
 }  // namespace servebench::app

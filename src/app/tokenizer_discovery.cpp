@@ -9,12 +9,12 @@ namespace {
 
 constexpr int64_t kTimeoutMs = 10000;
 
-std::string FromModelInfo(const RunFlags& f, const Target& target) {
-  client::GetResult r =
-      client::HttpGet(target.base_url + "/model_info", target.header_lines, kTimeoutMs, f.insecure);
+std::string FromModelInfo(const Target& target) {
+  client::GetResult r = client::HttpGet(target.base_url + "/model_info", target.header_lines,
+                                        kTimeoutMs, target.transport);
   if (r.status == 404) {
     r = client::HttpGet(target.base_url + "/get_model_info", target.header_lines, kTimeoutMs,
-                        f.insecure);
+                        target.transport);
   }
   if (r.status != 200) return "";
   simdjson::dom::parser parser;
@@ -27,9 +27,9 @@ std::string FromModelInfo(const RunFlags& f, const Target& target) {
   return "";
 }
 
-std::string FromModelRoot(const RunFlags& f, const Target& target) {
-  client::GetResult r =
-      client::HttpGet(target.base_url + "/v1/models", target.header_lines, kTimeoutMs, f.insecure);
+std::string FromModelRoot(const Target& target) {
+  client::GetResult r = client::HttpGet(target.base_url + "/v1/models", target.header_lines,
+                                        kTimeoutMs, target.transport);
   if (r.status != 200) return "";
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -53,9 +53,9 @@ std::string DiscoverTokenizerName(const RunFlags& f, const Target& target,
   if (!f.tokenizer.empty()) return f.tokenizer;
   std::string_view backend = target.backend->name;
   if (backend.starts_with("sglang")) {
-    if (std::string found = FromModelInfo(f, target); !found.empty()) return found;
+    if (std::string found = FromModelInfo(target); !found.empty()) return found;
   } else if (backend.starts_with("vllm")) {
-    if (std::string found = FromModelRoot(f, target); !found.empty()) return found;
+    if (std::string found = FromModelRoot(target); !found.empty()) return found;
   }
   return !f.model_path.empty() ? f.model_path : model;
 }

@@ -18,7 +18,7 @@ size_t Append(char* data, size_t size, size_t count, void* user) {
 
 // One request: a GET, or a POST of `post_body` when it is not null.
 GetResult Perform(const std::string& url, const std::vector<std::string>& header_lines,
-                  const std::string* post_body, int64_t timeout_ms, bool insecure) {
+                  const std::string* post_body, int64_t timeout_ms, const Transport& transport) {
   GetResult result;
   CURL* easy = curl_easy_init();
   curl_slist* headers = nullptr;
@@ -37,10 +37,7 @@ GetResult Perform(const std::string& url, const std::vector<std::string>& header
     curl_easy_setopt(easy, CURLOPT_POSTFIELDS, post_body->data());
     curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(post_body->size()));
   }
-  if (insecure) {
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
+  ApplyTransport(easy, url, transport);
   CURLcode code = curl_easy_perform(easy);
   if (code == CURLE_OK) {
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status);
@@ -55,23 +52,23 @@ GetResult Perform(const std::string& url, const std::vector<std::string>& header
 }  // namespace
 
 GetResult HttpGet(const std::string& url, const std::vector<std::string>& header_lines,
-                  int64_t timeout_ms, bool insecure) {
-  return Perform(url, header_lines, nullptr, timeout_ms, insecure);
+                  int64_t timeout_ms, const Transport& transport) {
+  return Perform(url, header_lines, nullptr, timeout_ms, transport);
 }
 
 GetResult HttpPost(const std::string& url, const std::vector<std::string>& header_lines,
-                   const std::string& body, int64_t timeout_ms, bool insecure) {
-  return Perform(url, header_lines, &body, timeout_ms, insecure);
+                   const std::string& body, int64_t timeout_ms, const Transport& transport) {
+  return Perform(url, header_lines, &body, timeout_ms, transport);
 }
 
 Status WaitReady(const std::string& url, const std::vector<std::string>& header_lines,
-                 double timeout_s, bool insecure) {
+                 double timeout_s, const Transport& transport) {
   const int64_t deadline = MonotonicNanos() + static_cast<int64_t>(timeout_s * 1e9);
   std::string last;
   for (;;) {
     int64_t probe_start = MonotonicNanos();
     int64_t left_ms = std::max<int64_t>((deadline - probe_start) / 1'000'000, 1);
-    GetResult r = HttpGet(url, header_lines, std::min<int64_t>(5000, left_ms), insecure);
+    GetResult r = HttpGet(url, header_lines, std::min<int64_t>(5000, left_ms), transport);
     if (r.status == 200) return Ok();
     last = r.status == 0 ? r.error : "HTTP " + std::to_string(r.status);
     int64_t next = probe_start + 1'000'000'000;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "client/transport.h"
 #include "common/status.h"
 
 namespace servebench::client {
@@ -18,15 +19,15 @@ struct GetResult {
 
 // One GET of `url` with `header_lines` ("Name: value"), at most `timeout_ms`.
 GetResult HttpGet(const std::string& url, const std::vector<std::string>& header_lines,
-                  int64_t timeout_ms, bool insecure = false);
+                  int64_t timeout_ms, const Transport& transport = {});
 
 // One POST of `body` (the caller puts its Content-Type in `header_lines`).
 GetResult HttpPost(const std::string& url, const std::vector<std::string>& header_lines,
-                   const std::string& body, int64_t timeout_ms, bool insecure = false);
+                   const std::string& body, int64_t timeout_ms, const Transport& transport = {});
 
 // Probes `url` once a second (each probe at most 5 s) until it answers 200 or `timeout_s`
 // passes; the error names the URL and the last outcome.
 Status WaitReady(const std::string& url, const std::vector<std::string>& header_lines,
-                 double timeout_s, bool insecure = false);
+                 double timeout_s, const Transport& transport = {});
 
 }  // namespace servebench::client

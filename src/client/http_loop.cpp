@@ -128,7 +128,7 @@ Status HttpLoop::InitShard(Shard& shard) {
   // Keep as many idle connections as calls may run at once, or reuse would be lost at high
   // concurrency (libcurl's default pool is 4 × the handles added).
   curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, 100'000L);
-  if (options_.http2) curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  if (options_.transport.http2) curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   return Ok();
 }
 
@@ -187,15 +187,7 @@ void HttpLoop::Configure(HttpCall* call, bool fresh_connection) {
   // a 256 KiB buffer would keep 256 KiB resident per stream at 10,000 streams.
   curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, static_cast<long>(kReadBufferBytes));
   if (options_.timeout_ms > 0) curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, options_.timeout_ms);
-  curl_easy_setopt(easy, CURLOPT_HTTP_VERSION,
-                   options_.http2
-                       ? (call->url.starts_with("https://") ? CURL_HTTP_VERSION_2TLS
-                                                            : CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE)
-                       : CURL_HTTP_VERSION_1_1);
-  if (options_.insecure) {
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
+  ApplyTransport(easy, call->url, options_.transport);
   bool fresh = fresh_connection || options_.new_connection_per_request;
   curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
   curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, options_.new_connection_per_request ? 1L : 0L);

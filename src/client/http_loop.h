@@ -24,14 +24,14 @@
 #include <string_view>
 #include <vector>
 
+#include "client/transport.h"
 #include "common/receive_stamps.h"
 #include "common/status.h"
 
 namespace servebench::client {
 
 struct HttpLoopOptions {
-  bool http2 = false;      // --http2: HTTP/2 (prior knowledge on http://, ALPN on https://)
-  bool insecure = false;   // --insecure: no certificate or host name checks
+  Transport transport;     // --http2, --insecure
   int64_t timeout_ms = 0;  // per-request timeout (--request-timeout); 0 = none
   // --compat sglang|lmdeploy: a new connection per request (their clients' behaviour), so TCP
   // set-up is inside TTFT there too. Otherwise connections are kept alive and reused.
