@@ -13,29 +13,17 @@
 #include <gtest/gtest.h>
 
 #include "common/clock.h"
+#include "tests/support/child_process.h"
 #include "tests/support/local_http_server.h"
 
 namespace servebench::client {
 namespace {
 
-// A loopback port that refuses connections while `fd` stays open: bound, never listening.
-int BindWithoutListening(uint16_t* port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  *port = ntohs(addr.sin_port);
-  return fd;
-}
-
 // Spec protocols.md §10 item 30: vLLM binds late (refused), SGLang answers 503 while it warms
 // up; the wait goes on through both and returns at the first 200.
 TEST(WaitReady, WaitsThroughRefusedThen503UntilA200) {
   uint16_t port = 0;
-  int refusing = BindWithoutListening(&port);
+  int refusing = testing::BindLoopback(&port);  // refuses while open
   ASSERT_GE(refusing, 0);
   std::atomic<int> probes{0};
   std::unique_ptr<testing::LocalHttpServer> server;

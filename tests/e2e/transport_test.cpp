@@ -25,6 +25,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/child_process.h"
 #include "tests/support/run_args.h"
 #include "tests/support/servebench_process.h"
 #include "tests/support/test_files.h"
@@ -38,15 +39,9 @@ using testing::RunServebench;
 
 // A loopback port free at the moment of asking (nghttpd takes no port 0).
 int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
+  uint16_t port = 0;
+  close(testing::BindLoopback(&port));
+  return port;
 }
 
 bool Accepts(int port) {
@@ -73,19 +68,7 @@ class Nghttpd {
     } else {
       args.insert(args.end(), {key, cert});
     }
-    std::vector<char*> argv;
-    for (std::string& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGTERM);
-      int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    pid_ = testing::SpawnServer(args);
     for (int i = 0; i < 200 && pid_ > 0 && !Accepts(port_); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }

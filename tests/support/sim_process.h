@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/child_process.h"
+
 namespace servebench::testing {
 
 class SimProcess {
@@ -23,23 +25,7 @@ class SimProcess {
     if (pipe(out) != 0) return;
     std::vector<std::string> args = {bin, "serve-sim", "--port", "0", "--threads", "1"};
     args.insert(args.end(), flags.begin(), flags.end());
-    std::vector<char*> argv;
-    for (std::string& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    // fork + exec rather than posix_spawn: the child must die with the test process (a test that
-    // crashes must not leave a server behind holding ctest's output pipe open), and its stdout
-    // must not be the test's.
-    pid_ = fork();
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGTERM);
-      int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, 1);
-      dup2(out[1], 2);
-      close(out[0]);
-      execv(bin.c_str(), argv.data());
-      _exit(127);
-    }
+    pid_ = SpawnServer(args, out[1], out[0]);
     int rc = pid_ > 0 ? 0 : -1;
     close(out[1]);
     output_ = out[0];
