@@ -2,12 +2,14 @@
 // through its exit code, console table, JSONL line (with --output-details) and serve-sim's
 // --trace-out ground truth.
 #include <simdjson.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cctype>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -613,13 +615,15 @@ TEST_F(RunE2eTest, SigtermStopsSendingDrainsAndWritesAnIncompleteResult) {
   SimProcess sim({"--pace", "20,50", "--family", "vllm"});
   ASSERT_TRUE(sim.ok());
   std::string jsonl = testing::TempPath("run-e2e", "sigterm.jsonl");
+  std::string csv = testing::TempPath("run-e2e", "sigterm.csv");
   std::remove(jsonl.c_str());
+  std::remove(csv.c_str());
   // 100 tokens at 50 ms: 5 s per request, so nothing finishes before the signal.
   ProcessResult r = RunServebench(
       SmallRunArgs(sim.base_url(), jsonl,
                    {"--backend", "vllm", "--num-prompts", "40", "--request-rate", "10",
                     "--random-input-len", "8", "--random-output-len", "100", "--random-range-ratio",
-                    "1.0", "--warmup-requests", "0", "--drain-timeout", "0.2"}),
+                    "1.0", "--warmup-requests", "0", "--drain-timeout", "0.2", "--csv", csv}),
       20000,
       [&sim](pid_t pid) {
         // The signal goes once requests are in flight, however slow the start (a sanitized
@@ -643,6 +647,40 @@ TEST_F(RunE2eTest, SigtermStopsSendingDrainsAndWritesAnIncompleteResult) {
   EXPECT_TRUE(bool(doc["interrupted"])) << last.line();
   EXPECT_GT(int64_t(doc["not_sent"]), 10) << last.line();
   EXPECT_FALSE(bool(doc["run_valid"]));
+  std::string text = testing::ReadWhole(csv);  // the CSV row is written too
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
+}
+
+// A run whose in-flight bound needs more descriptors than RLIMIT_NOFILE allows (and cannot
+// raise: the hard limit is set too) fails at start in one line naming the limit and the flag
+// that caps it; capped with --max-concurrency, the same run goes ahead.
+TEST_F(RunE2eTest, FileLimitTooLowFailsInOneLineNamingIt) {
+  SimProcess sim({"--instant", "--family", "vllm"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = testing::TempPath("run-e2e", "file-limit.jsonl");
+  std::string err = testing::TempPath("run-e2e", "file-limit.err");
+  std::remove(jsonl.c_str());
+  // bash sets the limit (soft and hard) and execs servebench in its place.
+  auto run_with_limit = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> flags = {"--backend",          "vllm", "--num-prompts",       "500",
+                                      "--random-input-len", "4",    "--random-output-len", "2",
+                                      "--warmup-requests",  "0"};
+    flags.insert(flags.end(), more.begin(), more.end());
+    testing::ServebenchCommand servebench(SmallRunArgs(sim.base_url(), jsonl, flags));
+    std::string script = "ulimit -n 200 && exec";
+    for (const std::string& word : servebench.words)
+      script += " '" + word + "'";
+    script += " >/dev/null 2>'" + err + "'";
+    int status = std::system(("bash -c \"" + script + "\"").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(run_with_limit({}), 2);
+  EXPECT_EQ(testing::ReadWhole(err),
+            "servebench run: 500 requests may be in flight but RLIMIT_NOFILE (ulimit -n) is 200; "
+            "raise it or cap --max-concurrency\n");
+  EXPECT_EQ(run_with_limit({"--max-concurrency", "50"}), 0) << testing::ReadWhole(err);
+  testing::LastJsonLine last(jsonl);
+  EXPECT_EQ(int64_t(last.element()["completed"]), 500) << last.line();
 }
 
 }  // namespace
