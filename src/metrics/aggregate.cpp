@@ -95,6 +95,7 @@ ClientOverhead MeasureOverhead(std::span<const RequestRecord> records, const Run
       socket_waits.push_back(Ms(wait));
   }
   o.kernel_read_stamps = settings.kernel_timestamps;
+  o.client_threads = settings.client_threads;
   if (settings.kernel_timestamps && !socket_waits.empty()) {
     Summary w = Summarize(std::move(socket_waits), std::vector<double>{99});
     o.socket_wait = ClientOverhead::SocketWait{w.mean, w.median, PercentileOf(w, 99), w.max};

@@ -46,6 +46,7 @@ struct ClientOverhead {
   std::optional<double> cpu_seconds_per_s;
   // Token events carry the kernel's receive time (--kernel-timestamps), not the user-space one.
   bool kernel_read_stamps = false;
+  int64_t client_threads = 0;  // the client's event loops (--client-threads); 0: not known
   // --kernel-timestamps: over every recorded token event, how long its bytes waited in the
   // socket before the client read them (ms).
   struct SocketWait {

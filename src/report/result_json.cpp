@@ -257,6 +257,7 @@ std::string RenderResultLine(const RunInfo& info, const metrics::RunMetrics& m,
   const metrics::ClientOverhead& o = m.client_overhead;
   w.Key("client_overhead").BeginObject();
   w.Key("read_stamps").String(o.kernel_read_stamps ? "kernel" : "user");
+  if (o.client_threads > 0) w.Key("client_threads").Int(o.client_threads);
   w.Key("send_lag_mean_ms").Double(o.send_lag_mean_ms);
   w.Key("send_lag_p99_ms").Double(o.send_lag_p99_ms);
   OptionalDouble(w, "recv_to_parsed_mean_ms", o.recv_to_parsed_mean_ms);

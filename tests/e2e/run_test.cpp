@@ -4,6 +4,7 @@
 #include <simdjson.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cctype>
 
 #include <chrono>
@@ -467,6 +468,27 @@ TEST_F(RunE2eTest, TokenizePromptAndDisableIgnoreEosReachTheServer) {
   EXPECT_GT(stopped_early, 6);
 }
 
+// --client-threads defaults to the machine's cores, at most 4 (the JSONL line says how many
+// loops ran).
+TEST_F(RunE2eTest, ClientThreadsDefaultToTheCoresAtMostFour) {
+  SimProcess sim({"--instant", "--family", "vllm"});
+  ASSERT_TRUE(sim.ok());
+  std::string jsonl = testing::TempPath("run-e2e", "client-threads.jsonl");
+  std::remove(jsonl.c_str());
+  auto threads = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> flags = {"--backend", "vllm", "--num-prompts", "8"};
+    flags.insert(flags.end(), more.begin(), more.end());
+    ProcessResult r = RunServebench(FixedLengthRunArgs(sim.base_url(), jsonl, flags));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    testing::LastJsonLine last(jsonl);
+    EXPECT_EQ(int64_t(last.element()["completed"]), 8) << last.line();
+    return int64_t(last.element()["client_overhead"]["client_threads"]);
+  };
+  const int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  EXPECT_EQ(threads({}), std::min<int64_t>(cores, 4));
+  EXPECT_EQ(threads({"--client-threads", "3"}), 3);
+}
+
 // LoRA adapters reach the server as the body's model: served adapters succeed, an adapter the
 // server does not know fails every request with its 404.
 TEST_F(RunE2eTest, LoraAdaptersAreSentPerRequest) {
@@ -660,19 +682,14 @@ TEST_F(RunE2eTest, FileLimitTooLowFailsInOneLineNamingIt) {
   std::string jsonl = testing::TempPath("run-e2e", "file-limit.jsonl");
   std::string err = testing::TempPath("run-e2e", "file-limit.err");
   std::remove(jsonl.c_str());
-  // bash sets the limit (soft and hard) and execs servebench in its place.
   auto run_with_limit = [&](const std::vector<std::string>& more) {
     std::vector<std::string> flags = {"--backend",          "vllm", "--num-prompts",       "500",
                                       "--random-input-len", "4",    "--random-output-len", "2",
                                       "--warmup-requests",  "0"};
     flags.insert(flags.end(), more.begin(), more.end());
-    testing::ServebenchCommand servebench(SmallRunArgs(sim.base_url(), jsonl, flags));
-    std::string script = "ulimit -n 200 && exec";
-    for (const std::string& word : servebench.words)
-      script += " '" + word + "'";
-    script += " >/dev/null 2>'" + err + "'";
-    int status = std::system(("bash -c \"" + script + "\"").c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    // bash's ulimit sets the soft and the hard limit.
+    return testing::RunServebenchAfter("ulimit -n 200", SmallRunArgs(sim.base_url(), jsonl, flags),
+                                       err);
   };
   EXPECT_EQ(run_with_limit({}), 2);
   EXPECT_EQ(testing::ReadWhole(err),

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -252,6 +253,29 @@ std::string WriteShareGpt(const std::string& path, int n) {
   }
   out << "]";
   return path;
+}
+
+namespace fs = std::filesystem;
+
+// Without --csv the positional form appends to ../profile_api_server.csv, as LMDeploy's script
+// does: relative to the directory it runs in.
+TEST_F(SweepControlTest, PositionalFormWritesItsCsvBesideTheWorkingDirectory) {
+  SimProcess sim({"--instant", "--family", "lmdeploy"});
+  ASSERT_TRUE(sim.ok());
+  std::string top = testing::TempPath("sweep-e2e", "positional-cwd");
+  fs::remove_all(top);
+  fs::create_directories(top + "/work");
+  std::string sharegpt = WriteShareGpt(top + "/sharegpt.json", 50);
+  int code = testing::RunServebenchAfter(
+      "cd '" + top + "/work'",
+      {"run", sim.base_url(), testing::TokenizerFixture(), sharegpt, "--num_prompts", "10",
+       "--output-file", top + "/result.jsonl", "--disable-tqdm"},
+      top + "/err");
+  ASSERT_EQ(code, 0) << testing::ReadWhole(top + "/err");
+  std::vector<std::string> rows = testing::NonEmptyLines(top + "/profile_api_server.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(rows[1].starts_with("lmdeploy,64,")) << rows[1];
+  fs::remove_all(top);
 }
 
 TEST_F(SweepControlTest, PositionalFormTakesLmdeployDefaults) {

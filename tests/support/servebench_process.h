@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -136,6 +137,21 @@ inline ProcessResult RunServebenchOnTerminal(const std::vector<std::string>& arg
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+// Runs `servebench args...` from bash after `prelude` (say, "ulimit -n 200" or "cd DIR"), which
+// then execs servebench in its own place; stdout is dropped and stderr goes to `err_path`.
+// Returns the exit code, -1 when killed.
+inline int RunServebenchAfter(const std::string& prelude, const std::vector<std::string>& args,
+                              const std::string& err_path) {
+  ServebenchCommand servebench(args);
+  std::string script = prelude + " && exec";
+  for (const std::string& word : servebench.words)
+    script += " '" + word + "'";
+  script += " >/dev/null 2>'" + err_path + "'";
+  std::string command = "bash -c \"" + script + "\"";
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace servebench::testing
