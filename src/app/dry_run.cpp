@@ -38,8 +38,7 @@ int RunDryRun(const RunFlags& f, Prepared& p) {
   }
   auto schedule = load::BuildSchedule(p.workload.rows.size(), p.load, f.seed, timestamps);
   if (!schedule) return Fail(schedule.error().message);
-  SummaryHeader header{fmt::format("{} ({})", p.target.url, p.target.backend->name),
-                       f.dataset_name,
+  SummaryHeader header{fmt::format("{} ({})", p.target.url, p.target.backend->name), f.dataset_name,
                        f.skip_tokenizer_init ? "none (--skip-tokenizer-init)" : p.tokenizer_name,
                        p.model};
   std::string summary = RenderWorkloadSummary(header, p.workload, *schedule);

@@ -54,10 +54,10 @@ struct Prepared {
   double rate = 0;
   std::vector<double> rates;  // the measured rates: {rate}, or the --multi sweep
   int64_t threads = 1;
-  // Token events are stamped with the kernel's receive time (--kernel-timestamps, on by default
-  // where the system gives it); `kernel_stamping` keeps the kernel stamping for the whole run.
-  bool kernel_timestamps = false;
+  // Held for the whole run when token events are stamped with the kernel's receive time
+  // (--kernel-timestamps, on by default where the system gives it); null: user-space stamps.
   std::shared_ptr<KernelStamping> kernel_stamping;
+  bool kernel_timestamps() const { return kernel_stamping != nullptr; }
   std::vector<int32_t> lora;  // adapter index per row (--lora-name), empty without adapters
   std::shared_ptr<ResultFiles> result_files;  // --save-result, --request-log (result_files.h)
 };

@@ -89,12 +89,7 @@ metrics::ApiStyle ApiStyleOf(const protocol::BackendInfo& b) {
 // on stderr saying so. nullptr: user-space stamps.
 Expected<std::shared_ptr<KernelStamping>> StartKernelStamping(const RunFlags& f) {
   if (!f.kernel_timestamps.value_or(true)) return nullptr;
-  Expected<KernelStamping> stamping = MakeError("");
-  if (Status check = CheckKernelTimestamps(); !check) {
-    stamping = std::unexpected(check.error());
-  } else {
-    stamping = KernelStamping::Start();
-  }
+  Expected<KernelStamping> stamping = KernelStamping::Start();
   if (stamping) return std::make_shared<KernelStamping>(std::move(*stamping));
   if (f.kernel_timestamps) {
     return MakeError("{}; run with --no-kernel-timestamps", stamping.error().message);
@@ -134,12 +129,9 @@ Expected<Prepared> Validate(const RunFlags& f) {
   p.rate = p.load.request_rate;  // inf under trace timing
   if (Status s = load::ValidateLoadOptions(p.load); !s) return std::unexpected(s.error());
   if (f.client_threads < 0) return MakeError("--client-threads: expected >= 0");
-  if (auto stamping = StartKernelStamping(f); !stamping) {
-    return std::unexpected(stamping.error());
-  } else {
-    p.kernel_stamping = std::move(*stamping);
-    p.kernel_timestamps = p.kernel_stamping != nullptr;
-  }
+  auto stamping = StartKernelStamping(f);
+  if (!stamping) return std::unexpected(stamping.error());
+  p.kernel_stamping = std::move(*stamping);
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   p.threads = f.client_threads > 0 ? f.client_threads : std::min<int64_t>(cores, 4);
   if (f.done_grace_ms < 0) return MakeError("--done-grace-ms: expected >= 0");
@@ -204,7 +196,7 @@ Expected<Prepared> Validate(const RunFlags& f) {
   s.finite_rate_open_loop = !f.concurrency && std::isfinite(p.rate);
   s.max_concurrency_set = f.max_concurrency.has_value();
   s.client_threads = p.threads;
-  s.kernel_timestamps = p.kernel_timestamps;
+  s.kernel_timestamps = p.kernel_timestamps();
   return p;
 }
 
@@ -270,7 +262,7 @@ int RunBenchmark(const RunFlags& f) {
 
   if (f.dry_run) return RunDryRun(f, p);
   auto result_files =
-      ResultFiles::Open(f, p.kernel_timestamps);  // bad values fail before any server contact
+      ResultFiles::Open(f, p.kernel_timestamps());  // bad values fail before any server contact
   if (!result_files) return Fail(kExitBadInput, result_files.error().message);
   p.result_files = std::move(*result_files);
   if (auto target = PrepareTarget(f, p); !target) {

@@ -68,8 +68,8 @@ client::DriverOptions MakeDriverOptions(const RunFlags& f, const Prepared& p,
   driver.request_id_prefix = RequestIdPrefix(f);
   driver.threads = static_cast<size_t>(p.threads);
   driver.http.transport = p.target.transport;
-  driver.http.kernel_timestamps = p.kernel_timestamps;
-  driver.call.kernel_timestamps = p.kernel_timestamps;
+  driver.http.kernel_timestamps = p.kernel_timestamps();
+  driver.call.kernel_timestamps = p.kernel_timestamps();
   double timeout_s = f.request_timeout_s.value_or(21600);
   if (!f.request_timeout_s) {
     if (const char* hours = std::getenv("AIOHTTP_TIMEOUT")) timeout_s = std::atof(hours) * 3600;

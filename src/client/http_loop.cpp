@@ -468,9 +468,11 @@ void HttpLoop::Run() {
         SocketAction(*shards_[tag >> 32], fd, flags, arrival.value_or(now), now);
         // A start that fell due during a long batch of events goes out now (its send lag would
         // otherwise be the rest of the batch), stamped with the time it is handed over.
-        if (!timed_.empty() && timed_.top().ns <= MonotonicNanos()) {
-          RunDue(MonotonicNanos());
-          KickTimeouts();
+        if (!timed_.empty()) {
+          if (int64_t handed_over = MonotonicNanos(); timed_.top().ns <= handed_over) {
+            RunDue(handed_over);
+            KickTimeouts();
+          }
         }
       }
     }

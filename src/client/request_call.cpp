@@ -193,12 +193,9 @@ void RequestCall::Classify(const HttpOutcome& outcome, int64_t end_ns) {
                                static_cast<double>(end - record_.send_time) / 1e9));
     } else if (IsConnectFailure(outcome.code)) {
       record_.Fail(RequestStatus::kConnect, end, outcome.error);
-    } else if (record_.bytes_received == 0) {
-      // The request was written and the server closed or reset before answering (protocols.md
-      // §5.5: `connect` only when the request never went out).
-      record_.Fail(RequestStatus::kTruncated, end,
-                   fmt::format("0 bytes received: no response: {}", outcome.error));
     } else {
+      // The request went out; the server closed or reset before the status line, with or
+      // without bytes (protocols.md §5.5: `connect` only when the request never went out).
       record_.Fail(RequestStatus::kTruncated, end,
                    fmt::format("{} bytes received: {}", record_.bytes_received, outcome.error));
     }

@@ -29,25 +29,6 @@ int64_t RealtimeNanos() {
 
 }  // namespace
 
-Status CheckKernelTimestamps() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return MakeError("--kernel-timestamps: cannot open a TCP socket to test it: {}",
-                     std::strerror(errno));
-  }
-  bool enabled = EnableKernelTimestamps(fd);
-  int saved = errno;
-  close(fd);
-  if (!enabled) {
-    return MakeError(
-        "--kernel-timestamps: this system does not timestamp received TCP data (SO_TIMESTAMPNS: "
-        "{})",
-        std::strerror(saved));
-  }
-  return Ok();
-}
-
 Expected<KernelStamping> KernelStamping::Start(int timeout_ms) {
   auto pair = LoopbackPair::Open();
   if (!pair) return MakeError("--kernel-timestamps: {}", pair.error().message);

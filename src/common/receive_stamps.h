@@ -20,13 +20,10 @@
 
 namespace servebench {
 
-// Fails with a one-line message naming --kernel-timestamps when this system cannot timestamp
-// received TCP data.
-Status CheckKernelTimestamps();
-
-// Keeps the kernel stamping received packets while it lives. The kernel switches stamping on
-// lazily (deferred work) when the first socket asks for it, and packets received before then carry
-// no stamp; Start() returns once a probe segment over loopback arrives stamped.
+// Keeps the kernel stamping received packets while it lives; Start() fails (naming
+// --kernel-timestamps) where the system cannot timestamp received TCP data. The kernel switches
+// stamping on lazily (deferred work) when the first socket asks for it, and packets received before
+// then carry no stamp; Start() returns once a probe segment over loopback arrives stamped.
 class KernelStamping {
  public:
   // Fails (naming --kernel-timestamps) when no stamped segment arrives within `timeout_ms`.
